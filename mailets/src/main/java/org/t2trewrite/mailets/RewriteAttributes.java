@@ -1,0 +1,15 @@
+package org.t2trewrite.mailets;
+
+import org.apache.mailet.AttributeName;
+
+/** The mail attributes our mailets set, for the mailets and matchers that act on them later. */
+public final class RewriteAttributes {
+    /**
+     * Set by {@code RewriteSender} on a mail whose sender it rewrote: the domain (String) the mail
+     * now speaks for, i.e. the domain {@code DkimSignRewritten} must sign for.
+     */
+    public static final AttributeName SIGNING_DOMAIN = AttributeName.of("org.t2trewrite.signing-domain");
+
+    private RewriteAttributes() {
+    }
+}
