@@ -51,6 +51,19 @@ public final class RawMessage {
 
     /** Reads the current header lines and the raw (undecoded) body of a message. */
     public static RawMessage read(MimeMessage message) throws MessagingException {
+        byte[] header = readHeader(message);
+        try (InputStream in = message.getRawInputStream()) {
+            return new RawMessage(header, in.readAllBytes());
+        } catch (IOException e) {
+            throw new MessagingException("cannot read the message body", e);
+        }
+    }
+
+    /**
+     * Reads only the header section (each field ending in CRLF, no blank line), for callers that
+     * decide on header fields without touching the body (matchers).
+     */
+    public static byte[] readHeader(MimeMessage message) throws MessagingException {
         Charset charset = headerCharset();
         ByteArrayOutputStream header = new ByteArrayOutputStream(4096);
         Enumeration<String> lines = message.getAllHeaderLines();
@@ -58,11 +71,7 @@ public final class RawMessage {
             header.writeBytes(lines.nextElement().getBytes(charset));
             header.writeBytes(CRLF);
         }
-        try (InputStream in = message.getRawInputStream()) {
-            return new RawMessage(header.toByteArray(), in.readAllBytes());
-        } catch (IOException e) {
-            throw new MessagingException("cannot read the message body", e);
-        }
+        return header.toByteArray();
     }
 
     /** The header section: the fields, each ending in CRLF, without the blank separator line. */

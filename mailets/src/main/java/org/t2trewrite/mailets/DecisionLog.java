@@ -1,0 +1,28 @@
+package org.t2trewrite.mailets;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.t2trewrite.core.header.HeaderProblem;
+import org.t2trewrite.core.header.Replacement;
+
+/**
+ * Formats the one structured INFO line each decision writes: {@code key=value} pairs, addresses
+ * only, never message content or secrets.
+ */
+final class DecisionLog {
+    private DecisionLog() {
+    }
+
+    static String replacements(List<Replacement> replacements) {
+        return replacements.stream()
+            .map(r -> r.fieldName() + ":" + r.before() + "->" + r.after())
+            .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    static String problems(List<HeaderProblem> problems) {
+        return problems.stream()
+            .map(p -> p.fieldName() + ": " + p.reason())
+            .collect(Collectors.joining("; ", "[", "]"));
+    }
+}

@@ -1,0 +1,76 @@
+package org.t2trewrite.mailets;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.AddressException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.server.core.MailImpl;
+import org.apache.mailet.Mail;
+import org.t2trewrite.core.Address;
+import org.t2trewrite.core.directory.Directory;
+import org.t2trewrite.core.directory.DirectorySnapshot;
+import org.t2trewrite.core.directory.DirectoryUnavailableException;
+
+import com.google.common.collect.ImmutableList;
+
+/**
+ * Translation between James's {@link Mail} envelope and the core's values, shared by our
+ * matchers and mailets.
+ */
+public final class Envelope {
+    private Envelope() {
+    }
+
+    /** The envelope sender; empty for the null sender {@code <>}. */
+    public static Optional<Address> sender(Mail mail) {
+        return mail.getMaybeSender().asOptional().map(Envelope::toAddress);
+    }
+
+    public static List<Address> recipients(Collection<MailAddress> recipients) {
+        return recipients.stream().map(Envelope::toAddress).collect(ImmutableList.toImmutableList());
+    }
+
+    public static Address toAddress(MailAddress address) {
+        return Address.parse(address.asString());
+    }
+
+    public static MailAddress toMailAddress(Address address) throws MessagingException {
+        try {
+            return new MailAddress(address.toString());
+        } catch (AddressException e) {
+            throw new MessagingException("James cannot represent the address " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sets the envelope sender. James's {@link Mail} interface has no setter; the spooled mail
+     * James hands to mailets is a {@link MailImpl}, which has one.
+     *
+     * @throws MessagingException when the mail is of a kind whose sender cannot be changed, so
+     *         that the mail is kept by the error processor rather than sent with a stale sender
+     */
+    public static void setSender(Mail mail, Optional<Address> sender) throws MessagingException {
+        if (!(mail instanceof MailImpl)) {
+            throw new MessagingException("cannot change the envelope sender of a " + mail.getClass().getName());
+        }
+        ((MailImpl) mail).setSender(sender.isPresent() ? toMailAddress(sender.get()) : null);
+    }
+
+    /**
+     * The directory's current snapshot, or a {@link MessagingException} that James turns into the
+     * processor's failure handling (error processor by default): an unavailable directory must
+     * never read as "not a member".
+     */
+    public static DirectorySnapshot snapshot(Directory directory, Mail mail) throws MessagingException {
+        try {
+            return directory.snapshot();
+        } catch (DirectoryUnavailableException e) {
+            throw new MessagingException("mail " + mail.getName() + ": directory unavailable, mail kept for retry: "
+                + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.t2trewrite.mailets;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.t2trewrite.core.Address;
+import org.t2trewrite.core.directory.Directory;
+import org.t2trewrite.core.directory.DirectorySnapshot;
+import org.t2trewrite.core.header.HeaderSection;
+import org.t2trewrite.core.rewrite.RecipientRewrite;
+
+/**
+ * Redirects mail for an eligible person to the tenant where their mailbox lives now (design
+ * flows 4, 5 and 6): an envelope recipient addressed in the other tenant becomes the person's
+ * address in their mailbox's tenant, and its occurrences in {@code To} and {@code Cc} follow.
+ *
+ * <pre>{@code
+ * <mailet match="org.t2trewrite.matchers.IsRedirectedRecipient" class="org.t2trewrite.mailets.RewriteRecipients"/>
+ * }</pre>
+ *
+ * <p>The matcher gives the redirected recipients a copy of their own, so the other recipients'
+ * copy keeps its header. With {@code match="All"} the header of the whole mail follows the
+ * redirected recipients. Null-sender mail (bounces, receipts) is redirected like any other; its
+ * sender stays null. Recipients of no eligible person, of a person in both groups (a conflict)
+ * and of a person already addressed in their mailbox's tenant are kept. Idempotent.
+ *
+ * <p>Parameters: none.
+ *
+ * <p>On failure: an unavailable directory throws {@link MessagingException} (the mail is kept
+ * by the error processor). Unparseable {@code To}/{@code Cc} fields are left unchanged, logged
+ * at WARN; the envelope is still redirected.
+ *
+ * <p>Limitations: {@code Resent-To}/{@code Resent-Cc} and addresses in bodies are not rewritten.
+ */
+public class RewriteRecipients extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(RewriteRecipients.class);
+
+    private final Directory directory;
+
+    @Inject
+    public RewriteRecipients(Directory directory) {
+        this.directory = directory;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        MailetParameters.checkKnown(this);
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        DirectorySnapshot snapshot = Envelope.snapshot(directory, mail);
+        RawMessage raw = RawMessage.read(mail.getMessage());
+        RecipientRewrite rewrite = RecipientRewrite.apply(snapshot, HeaderSection.parse(raw.header()),
+            Envelope.recipients(mail.getRecipients()));
+
+        if (!rewrite.problems().isEmpty()) {
+            LOGGER.warn("mail={} rule=recipients unparseable fields left unchanged {}", mail.getName(),
+                DecisionLog.problems(rewrite.problems()));
+        }
+        if (!rewrite.changed()) {
+            return;
+        }
+        if (rewrite.headerChanged()) {
+            raw.withHeader(rewrite.header().toBytes()).installOn(mail);
+        }
+        List<MailAddress> recipients = new ArrayList<>(rewrite.recipients().size());
+        for (Address recipient : rewrite.recipients()) {
+            recipients.add(Envelope.toMailAddress(recipient));
+        }
+        mail.setRecipients(recipients);
+        LOGGER.info("mail={} rule=recipients sender={} redirected={} headers={}", mail.getName(),
+            Envelope.sender(mail).map(Address::toString).orElse("<>"), rewrite.redirected(),
+            DecisionLog.replacements(rewrite.replacements()));
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "RewriteRecipients";
+    }
+}

@@ -1,0 +1,97 @@
+package org.t2trewrite.mailets;
+
+import java.util.Optional;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.t2trewrite.core.Address;
+import org.t2trewrite.core.directory.Directory;
+import org.t2trewrite.core.directory.DirectorySnapshot;
+import org.t2trewrite.core.header.HeaderSection;
+import org.t2trewrite.core.rewrite.SenderRewrite;
+
+/**
+ * Presents every eligible person in the mail with the address of their group: DayOne members
+ * with their target address, DayTwo members with their source address (design flows 1 and 2).
+ *
+ * <pre>{@code
+ * <mailet match="org.t2trewrite.matchers.IsDayOneMember" class="org.t2trewrite.mailets.RewriteSender"/>
+ * <mailet match="org.t2trewrite.matchers.IsDayTwoMember" class="org.t2trewrite.mailets.RewriteSender"/>
+ * }</pre>
+ *
+ * <p>Rewrites, for every eligible person (primary address or alias, any case): the envelope
+ * sender (a null sender stays null), the originator fields {@code From}, {@code Sender},
+ * {@code Reply-To}, {@code Resent-From}, {@code Resent-Sender},
+ * {@code Disposition-Notification-To}, {@code Return-Receipt-To}, and the destination fields
+ * {@code To}, {@code Cc}, {@code Resent-To}, {@code Resent-Cc} (so reply-all stays consistent).
+ * Only the address bytes change: display names, comments, encoded words, folding, every other
+ * field and the body are kept byte for byte. When anything changed, the mail gets the attribute
+ * {@code org.t2trewrite.signing-domain} naming the domain of its (new) first {@code From}
+ * address, for {@code DkimSignRewritten}. Idempotent: a second run changes nothing.
+ *
+ * <p>Parameters: none. The directory comes from the Guice module named in
+ * {@code extensions.properties}.
+ *
+ * <p>On failure: an unavailable directory throws {@link MessagingException}; James sends the
+ * mail to the processor's error handling (the {@code error} processor keeps it). An address
+ * field that cannot be parsed is left exactly as it was, logged at WARN, and the mail goes on.
+ *
+ * <p>Limitations: addresses inside bodies (signatures, quoted replies) are not rewritten;
+ * calendar parts are not rewritten yet; a replacement address that needs SMTPUTF8 is written as
+ * UTF-8, which only SMTPUTF8 peers accept.
+ */
+public class RewriteSender extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(RewriteSender.class);
+
+    private final Directory directory;
+
+    @Inject
+    public RewriteSender(Directory directory) {
+        this.directory = directory;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        MailetParameters.checkKnown(this);
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        DirectorySnapshot snapshot = Envelope.snapshot(directory, mail);
+        RawMessage raw = RawMessage.read(mail.getMessage());
+        Optional<Address> sender = Envelope.sender(mail);
+        SenderRewrite rewrite = SenderRewrite.apply(snapshot, HeaderSection.parse(raw.header()), sender);
+
+        if (!rewrite.problems().isEmpty()) {
+            LOGGER.warn("mail={} rule=sender unparseable fields left unchanged {}", mail.getName(),
+                DecisionLog.problems(rewrite.problems()));
+        }
+        if (!rewrite.changed()) {
+            LOGGER.info("mail={} rule=sender unchanged sender={}", mail.getName(), sender.map(Address::toString).orElse("<>"));
+            return;
+        }
+        if (rewrite.headerChanged()) {
+            raw.withHeader(rewrite.header().toBytes()).installOn(mail);
+        }
+        if (rewrite.senderChanged()) {
+            Envelope.setSender(mail, rewrite.sender());
+        }
+        rewrite.signingDomain().ifPresent(domain ->
+            mail.setAttribute(new Attribute(RewriteAttributes.SIGNING_DOMAIN, AttributeValue.of(domain.name()))));
+        LOGGER.info("mail={} rule=sender sender={}->{} headers={} signing-domain={}", mail.getName(),
+            sender.map(Address::toString).orElse("<>"), rewrite.sender().map(Address::toString).orElse("<>"),
+            DecisionLog.replacements(rewrite.replacements()), rewrite.signingDomain().map(Object::toString).orElse("-"));
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "RewriteSender";
+    }
+}
