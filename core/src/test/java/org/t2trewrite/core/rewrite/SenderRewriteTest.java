@@ -43,14 +43,10 @@ class SenderRewriteTest {
 
         SenderRewrite rewrite = SenderRewrite.apply(Fixtures.scenarioDirectory(), header(input), Optional.empty());
 
-        assertThat(text(rewrite.header())).isEqualTo(input
-            .replace("Sender: a.smith@source.example", "Sender: alice@target.example")
-            .replace("Reply-To: <alice@source.example>", "Reply-To: <alice@target.example>")
-            .replace("Resent-From: alice@source.example", "Resent-From: alice@target.example")
-            .replace("Resent-Sender: alice@source.example", "Resent-Sender: alice@target.example")
-            .replace("Disposition-Notification-To: alice@source.example", "Disposition-Notification-To: alice@target.example")
-            .replace("Return-Receipt-To: alice@source.example", "Return-Receipt-To: alice@target.example")
-            .replace("\r\nFrom: alice@source.example", "\r\nFrom: alice@target.example"));
+        assertThat(text(rewrite.header())).isEqualTo("Sender: alice@target.example\r\nReply-To: <alice@target.example>\r\n"
+            + "Resent-From: alice@target.example\r\nResent-Sender: alice@target.example\r\n"
+            + "Disposition-Notification-To: alice@target.example\r\nReturn-Receipt-To: alice@target.example\r\n"
+            + "From: alice@target.example\r\nX-Original-From: alice@source.example\r\nIn-Reply-To: <alice@source.example>\r\n");
         assertThat(text(rewrite.header())).contains("X-Original-From: alice@source.example", "In-Reply-To: <alice@source.example>");
     }
 
