@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 
 import javax.inject.Singleton;
@@ -72,7 +73,7 @@ public class T2tRewriteModule extends AbstractModule {
                 LOGGER.info("directory: file {} (checked every {})", file, config.pollInterval());
                 return fileDirectory;
             default:
-                throw new IllegalArgumentException("directory.type=" + config.type().name().toLowerCase(java.util.Locale.ROOT)
+                throw new IllegalArgumentException("directory.type=" + config.type().name().toLowerCase(Locale.ROOT)
                     + " is not available in this build");
         }
     }
