@@ -95,6 +95,7 @@ class AddressHeaderParserTest {
             Arguments.of("no local part", "@x.example", "stray '@'"),
             Arguments.of("no domain", "a@", "stray '@'"),
             Arguments.of("words without address", "Undisclosed recipients", "no address"),
+            Arguments.of("RFC 2047 word alone is not an address", "=?UTF-8?Q?b@evil.example?=", "no address"),
             Arguments.of("words before @ without dot", "John Smith@x.example", "no address"),
             Arguments.of("two addresses without comma", "a@x.example b@y.example", "stray '@'"),
             Arguments.of("garbage after angle-addr", "<a@x.example> junk", "unexpected 'junk'"),
