@@ -250,8 +250,13 @@ class FileDirectoryTest {
         assertThatThrownBy(directory::snapshot)
             .isInstanceOf(DirectoryUnavailableException.class)
             .hasMessage("directory file " + file + " is closed");
-        assertThat(Thread.getAllStackTraces().keySet())
-            .noneMatch(thread -> thread.getName().equals("t2t-file-directory-poller"));
+        // The executor reports termination just before its thread returns: give the thread a deadline to end.
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals("t2t-file-directory-poller")) {
+                thread.join(DEADLINE.toMillis());
+                assertThat(thread.isAlive()).as("poller thread alive after close()").isFalse();
+            }
+        }
     }
 
     private Eligibility eligibilityOfErin() {
