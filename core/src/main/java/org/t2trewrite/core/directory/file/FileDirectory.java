@@ -36,7 +36,8 @@ import com.google.common.hash.Hashing;
  *       time and file key first, then a SHA-256 of the content. It polls rather than using a
  *       {@code WatchService} because watch events are lost on some filesystems (NFS, bind mounts
  *       into containers) and an editor's atomic replace (write a temporary file, rename it over
- *       the original) swaps the inode under a watch. Polling the path sees both.</li>
+ *       the original) swaps the inode under a watch, as does a Kubernetes ConfigMap volume
+ *       (a symbolic link swapped to a new directory). Polling the path, links followed, sees all of them.</li>
  *   <li>A valid change replaces the snapshot and logs one INFO line (file, people, DayOne,
  *       DayTwo, conflicts) and one WARN per person in both groups.</li>
  *   <li>An invalid change, a deleted or unreadable file keeps the last good snapshot and logs

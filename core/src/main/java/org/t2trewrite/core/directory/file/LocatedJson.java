@@ -13,12 +13,14 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 
 /**
  * Reads a JSON document into a small tree in which every value and every object key remembers
@@ -37,7 +39,12 @@ final class LocatedJson {
      * from overflowing the stack of the recursive reader.
      */
     private static final int MAX_DEPTH = 32;
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /** Jackson's way of citing a location inside a message, for example an unclosed object's start. */
+    private static final Pattern JACKSON_LOCATION = Pattern.compile("\\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]");
+    /** Without the source in locations: Jackson would quote up to 500 characters of the file in messages. */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+        .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+        .build();
 
     enum Kind {
         OBJECT("an object"),
@@ -256,6 +263,7 @@ final class LocatedJson {
             return "unreadable input";
         }
         int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        String line = newline < 0 ? message : message.substring(0, newline);
+        return JACKSON_LOCATION.matcher(line).replaceAll("line $1, column $2");
     }
 }
