@@ -108,7 +108,7 @@ public final class ClientCredentialsAuthenticationProvider implements Authentica
             JsonNode json = parseOrEmpty(text);
             if (!response.isSuccessful() || !json.hasNonNull("access_token")) {
                 throw new GraphAuthenticationException("token request for tenant " + tenant.tenantId() + " as client "
-                    + tenant.clientId() + " failed: HTTP " + response.code() + " " + describeError(json));
+                    + tenant.clientId() + " failed: HTTP " + response.code() + describeError(json));
             }
             long expiresIn = json.path("expires_in").asLong(3600);
             Duration lifetime = Duration.ofSeconds(Math.max(expiresIn, 1));
@@ -138,7 +138,8 @@ public final class ClientCredentialsAuthenticationProvider implements Authentica
             // Entra appends trace and correlation ids on further lines; the first line names the problem.
             description = description.substring(0, newline).trim();
         }
-        return (error + " " + description).trim();
+        String text = (error + " " + description).trim();
+        return text.isEmpty() ? "" : " " + text;
     }
 
     /** A signed JWT client assertion (RFC 7523 §2.2; claims as documented for Entra ID certificate credentials). */
