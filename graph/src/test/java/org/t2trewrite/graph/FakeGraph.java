@@ -132,6 +132,19 @@ final class FakeGraph implements AutoCloseable {
             return this;
         }
 
+        /** Takes over another tenant's directory (to swap how a tenant authenticates). */
+        void copyFrom(Tenant other) {
+            synchronized (FakeGraph.this) {
+                users.putAll(other.users);
+                userVersions.putAll(other.userVersions);
+                groupNames.putAll(other.groupNames);
+                other.groupMembers.forEach((id, members) -> groupMembers.put(id, new LinkedHashSet<>(members)));
+                groupVersions.putAll(other.groupVersions);
+                domains.addAll(other.domains);
+                version = other.version;
+            }
+        }
+
         int tokensIssued() {
             synchronized (FakeGraph.this) {
                 return tokensIssued;
@@ -199,6 +212,10 @@ final class FakeGraph implements AutoCloseable {
         tenant.certificateKey = key;
         tenants.put(tenantId, tenant);
         return tenant;
+    }
+
+    synchronized Map<String, Tenant> tenants() {
+        return tenants;
     }
 
     synchronized FakeGraph pageSize(int size) {
