@@ -4,7 +4,9 @@ import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import javax.inject.Singleton;
@@ -18,6 +20,8 @@ import org.slf4j.LoggerFactory;
 import org.t2trewrite.core.directory.Directory;
 import org.t2trewrite.core.directory.file.FileDirectory;
 import org.t2trewrite.core.directory.file.InvalidDirectoryFileException;
+import org.t2trewrite.graph.GraphDirectory;
+import org.t2trewrite.graph.GraphDirectoryConfig;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -72,10 +76,21 @@ public class T2tRewriteModule extends AbstractModule {
                 FileDirectory fileDirectory = FileDirectory.start(file, config.pollInterval());
                 LOGGER.info("directory: file {} (checked every {})", file, config.pollInterval());
                 return fileDirectory;
+            case GRAPH:
+                GraphDirectory graphDirectory = GraphDirectory.start(GraphDirectoryConfig.from(graphKeys(configuration)));
+                LOGGER.info("directory: Microsoft Graph ({})", graphDirectory);
+                return graphDirectory;
             default:
-                throw new IllegalArgumentException("directory.type=" + config.type().name().toLowerCase(Locale.ROOT)
-                    + " is not available in this build");
+                throw new IllegalArgumentException("unknown directory.type " + config.type().name().toLowerCase(Locale.ROOT));
         }
+    }
+
+    /** The {@code graph.*} keys, for the Graph directory's own validation (which rejects unknown ones). */
+    private static Map<String, String> graphKeys(Configuration configuration) {
+        Map<String, String> keys = new HashMap<>();
+        configuration.getKeys(GraphDirectoryConfig.PREFIX.substring(0, GraphDirectoryConfig.PREFIX.length() - 1))
+            .forEachRemaining(key -> keys.put(key, configuration.getString(key)));
+        return keys;
     }
 
     private static Path resolve(String location, FileSystem fileSystem) throws FileNotFoundException {
