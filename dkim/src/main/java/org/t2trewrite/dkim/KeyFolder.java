@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * A folder of private keys, one PEM file per domain and selector, named
  * {@code <selector>._domainkey.<domain>.pem} (see {@link KeyName}). Files not ending in
  * {@code .pem}, hidden files (editors' and atomic writers' temporaries) and sub-folders are
- * ignored, so the {@code .txt} record files of {@code t2t-rewrite dkim-keygen} may sit beside the keys.
+ * ignored, so notes or copies of the DNS records may sit beside the keys.
  *
  * <p>{@link #open} reads and validates every key: any bad file is an error naming it, which
  * stops James at start-up. {@link #current()} then notices changes (a file added, removed,
