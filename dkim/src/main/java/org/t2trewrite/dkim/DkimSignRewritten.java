@@ -1,7 +1,6 @@
 package org.t2trewrite.dkim;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
@@ -90,8 +89,11 @@ import com.google.common.collect.Sets;
  * <p>Limitations: the whole message is held in memory. Tenant signatures are recognised by their
  * {@code d=} domain only: a tenant's {@code *.onmicrosoft.com} signature is removed only if that
  * domain is listed among the tenant's domains. {@code binary} parts and 8-bit bytes in parts not
- * labelled {@code 8bit} are not converted (RemoteDelivery does not convert them either). Do not set
- * {@code mail.smtp.allow8bitmime} on RemoteDelivery: javax.mail would then re-encode bodies itself.
+ * labelled {@code 8bit} are not converted (RemoteDelivery does not convert them either). Raw 8-bit
+ * header bytes (RFC 6532) do not survive a downgrade for a peer without 8BITMIME: James rewrites
+ * the header section then and turns them into {@code ?}, which breaks the signature (such a
+ * message is not fit for that peer anyway). Do not set {@code mail.smtp.allow8bitmime} on
+ * RemoteDelivery: javax.mail would then re-encode bodies itself.
  */
 public class DkimSignRewritten extends GenericMailet {
     static final String KEY_FOLDER = "keyFolder";
@@ -200,12 +202,12 @@ public class DkimSignRewritten extends GenericMailet {
             return;
         }
         Domain domain = signingDomain(mail, marker.get());
-        List<DkimKey> domainKeys = keys.current().keysFor(domain);
+        KeyRing ring = keys.current();
+        List<DkimKey> domainKeys = ring.keysFor(domain);
         if (domainKeys.isEmpty()) {
             missingKey(mail, domain);
             return;
         }
-        KeyRing ring = keys.current();
         RawMessage raw = RawMessage.read(mail.getMessage());
         List<HeaderField> fields = withoutReplacedSignatures(HeaderField.parse(raw.header()), ring);
         byte[] body = Crlf.normalise(raw.body());
@@ -286,9 +288,5 @@ public class DkimSignRewritten extends GenericMailet {
     @Override
     public String getMailetInfo() {
         return "DkimSignRewritten";
-    }
-
-    Path keyFolder() {
-        return keys.folder();
     }
 }

@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
  *
  * <p>Why: when the next hop lacks 8BITMIME, James's RemoteDelivery (3.8.1
  * {@code MailDelivrerToHost.adaptToTransport} → {@code Converter7Bit}) re-encodes every part
- * labelled exactly {@code 8bit} (text as quoted-printable, the rest as base64), which changes the
- * body and breaks any signature over it. After this conversion no part is labelled {@code 8bit},
- * so RemoteDelivery changes no body byte, whichever peer it meets.
+ * labelled exactly {@code 8bit} (text as quoted-printable, the rest as base64). For a single-part
+ * message this changes the body and breaks any signature over it (measured by
+ * {@code DkimSignRewrittenTest}); for a multipart, James 3.8.1's {@code MimeMessageWrapper}
+ * happens to stream the original body bytes anyway. After this conversion no part is labelled
+ * {@code 8bit}, so RemoteDelivery changes no body byte, whichever peer it meets.
  *
  * <p>What it changes: an {@code 8bit} leaf part whose content is already 7-bit (no byte over 127,
  * no NUL, no line over 998 octets) is only relabelled {@code 7bit}; any other {@code 8bit} leaf
