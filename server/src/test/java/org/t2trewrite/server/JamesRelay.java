@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -51,6 +52,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
     private final Delivery delivery;
     private final String directoryResource;
     private final Map<String, UnaryOperator<String>> confEdits;
+    private final boolean awaitStart;
 
     private Path workDir;
     private Path directoryFile;
@@ -63,6 +65,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         this.delivery = builder.delivery;
         this.directoryResource = builder.directoryResource;
         this.confEdits = new LinkedHashMap<>(builder.confEdits);
+        this.awaitStart = builder.awaitStart;
         if (launch == Launch.RELAY_SCRIPT && !confEdits.isEmpty()) {
             throw new IllegalArgumentException("./relay uses james-conf/ as it is: no conf edits");
         }
@@ -77,6 +80,19 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         private Delivery delivery = Delivery.GATEWAY;
         private String directoryResource = "/test-directory.json";
         private final Map<String, UnaryOperator<String>> confEdits = new LinkedHashMap<>();
+        private boolean awaitStart = true;
+
+        /** The directory file James starts with: a test resource, copied into the work dir. */
+        Builder directory(String resource) {
+            this.directoryResource = resource;
+            return this;
+        }
+
+        /** For tests of start-up failures: do not wait for SMTP; see {@link JamesRelay#awaitExit}. */
+        Builder expectingStartFailure() {
+            this.awaitStart = false;
+            return this;
+        }
 
         Builder launch(Launch value) {
             this.launch = value;
@@ -121,7 +137,17 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
             .redirectErrorStream(true)
             .redirectOutput(workDir.resolve("james.log").toFile())
             .start();
-        awaitSmtpGreeting();
+        if (awaitStart) {
+            awaitSmtpGreeting();
+        }
+    }
+
+    /** Waits for James to exit on its own; empty if it still runs after {@code timeout}. */
+    OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return OptionalInt.of(process.exitValue());
+        }
+        return OptionalInt.empty();
     }
 
     @Override
