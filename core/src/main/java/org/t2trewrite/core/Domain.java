@@ -39,7 +39,8 @@ public final class Domain {
     }
 
     private static String asciiKey(String domain) {
-        if (domain.startsWith("[")) {
+        // IDN leaves all-ASCII labels as they are; skipping it saves most of an address parse on the mail path.
+        if (domain.startsWith("[") || isAscii(domain)) {
             return domain.toLowerCase(Locale.ROOT);
         }
         try {
@@ -48,6 +49,15 @@ public final class Domain {
             // Not convertible (e.g. a label over 63 octets): compare by the lower-cased text.
             return domain.toLowerCase(Locale.ROOT);
         }
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) > 127) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The domain as written (lower-cased), Unicode kept if it was given in Unicode. */

@@ -27,12 +27,14 @@ import org.apache.mailet.Mail;
  * installed by {@link #installOn(Mail)} is unmodified, so James streams these bytes as they are.
  * See {@code shared/notes/james-byte-fidelity.md}.
  *
- * <p>Header lines are carried as javax.mail carries them: one char per byte (ISO-8859-1) unless
- * the session enables {@code mail.mime.allowutf8}, so 8-bit (RFC 6532) header bytes survive
- * unchanged. Does not parse MIME structure: a broken multipart is carried like any other body.
+ * <p>Header lines are taken as James holds them. Does not parse MIME structure: a broken
+ * multipart is carried like any other body.
  *
  * <p>Limitations: the whole message is held in memory while a mailet works on it; a message
- * whose header section has no blank line after it gets one (javax.mail always writes one).
+ * whose header section has no blank line after it gets one (javax.mail always writes one);
+ * non-ASCII header bytes (RFC 6532) become {@code ?}, because James 3.8.1 itself reads and
+ * writes header lines as US-ASCII on every copy of a message ({@code MailHeaders},
+ * {@code InternetHeadersInputStream}); body bytes are never affected.
  */
 public final class RawMessage {
     private static final byte[] CRLF = {'\r', '\n'};

@@ -2,7 +2,6 @@ package org.t2trewrite.matchers;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
-import java.util.Locale;
 import java.util.Optional;
 
 import javax.inject.Inject;
@@ -11,6 +10,8 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.t2trewrite.core.Address;
 import org.t2trewrite.core.Eligibility;
 import org.t2trewrite.core.Person;
@@ -56,6 +57,7 @@ import com.google.common.collect.ImmutableList;
  */
 public class IsCalendarToSource extends GenericMatcher {
     static final String INVITES_CONDITION = "invites";
+    private static final Logger LOGGER = LoggerFactory.getLogger(IsCalendarToSource.class);
     private static final byte[] CALENDAR_TYPE = "text/calendar".getBytes(StandardCharsets.US_ASCII);
 
     private final Directory directory;
@@ -92,6 +94,8 @@ public class IsCalendarToSource extends GenericMatcher {
         if (toSource.isEmpty() || (invitesOnly && !carriesCalendar(mail))) {
             return ImmutableList.of();
         }
+        LOGGER.info("mail={} rule=calendar-to-source sender={} recipients={} keep the sender's address",
+            mail.getName(), sender.get(), toSource);
         return toSource;
     }
 
@@ -128,8 +132,4 @@ public class IsCalendarToSource extends GenericMatcher {
         return "IsCalendarToSource";
     }
 
-    @Override
-    public String toString() {
-        return "IsCalendarToSource" + (invitesOnly ? "=" + INVITES_CONDITION.toLowerCase(Locale.ROOT) : "");
-    }
 }

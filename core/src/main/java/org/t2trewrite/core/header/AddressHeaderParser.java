@@ -413,13 +413,13 @@ public final class AddressHeaderParser {
             int spanStart = tokens.starts[start];
             int spanEnd = tokens.ends[end - 1];
             if (phraseStart < 0 || phraseStart == phraseEnd) {
-                return new FoundAddress(address, spanStart - base, spanEnd - base, -1, -1, false, null);
+                return new FoundAddress(address, spanStart - base, spanEnd - base, -1, -1, false, bytes, base);
             }
             int nameStart = tokens.starts[phraseStart];
             int nameEnd = tokens.ends[phraseEnd - 1];
             boolean quoted = phraseEnd - phraseStart == 1 && tokens.type(phraseStart) == QUOTED;
             return new FoundAddress(address, spanStart - base, spanEnd - base, nameStart - base, nameEnd - base,
-                quoted, HeaderField.decode(bytes, nameStart, nameEnd));
+                quoted, bytes, base);
         }
 
         /**
@@ -447,6 +447,13 @@ public final class AddressHeaderParser {
 
         /** The addr-spec without the comments and whitespace between its tokens. */
         private String joinedText(int start, int end) {
+            boolean contiguous = true;
+            for (int i = start + 1; i < end && contiguous; i++) {
+                contiguous = tokens.starts[i] == tokens.ends[i - 1];
+            }
+            if (contiguous) {
+                return HeaderField.decode(bytes, tokens.starts[start], tokens.ends[end - 1]);
+            }
             int length = 0;
             for (int i = start; i < end; i++) {
                 length += tokens.ends[i] - tokens.starts[i];

@@ -26,6 +26,10 @@ import org.t2trewrite.core.Address;
  * recipient would still see the old address. Display names in RFC 2047 encoded words are not
  * decoded and so never replaced.
  *
+ * <p>The replaced span runs from the first to the last token of the addr-spec, so a comment or
+ * folding <em>inside</em> an old addr-spec (obsolete syntax: {@code a (x) @b}) goes with it; comments
+ * and folding around it are kept.
+ *
  * <p>A field that does not parse is left byte-identical and reported as a {@link HeaderProblem};
  * the other fields are still rewritten. Fields not rewritten are not copied. Idempotent when
  * the mapper does not map its own results again.

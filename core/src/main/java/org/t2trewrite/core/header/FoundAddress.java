@@ -21,17 +21,20 @@ public final class FoundAddress {
     private final int displayNameStart;
     private final int displayNameEnd;
     private final boolean displayNameQuoted;
-    private final String displayName;
+    /** The parsed bytes and where offset 0 is in them; the display name is decoded only when asked for. */
+    private final byte[] source;
+    private final int base;
 
     FoundAddress(Address address, int start, int end, int displayNameStart, int displayNameEnd,
-                 boolean displayNameQuoted, String displayName) {
+                 boolean displayNameQuoted, byte[] source, int base) {
         this.address = Objects.requireNonNull(address, "address");
         this.start = start;
         this.end = end;
         this.displayNameStart = displayNameStart;
         this.displayNameEnd = displayNameEnd;
         this.displayNameQuoted = displayNameQuoted;
-        this.displayName = displayName;
+        this.source = source;
+        this.base = base;
     }
 
     public Address address() {
@@ -53,11 +56,14 @@ public final class FoundAddress {
      * decoded from its bytes as UTF-8 or ISO-8859-1; empty for a bare addr-spec.
      */
     public Optional<String> displayName() {
-        return Optional.ofNullable(displayName);
+        if (!hasDisplayName()) {
+            return Optional.empty();
+        }
+        return Optional.of(HeaderField.decode(source, base + displayNameStart, base + displayNameEnd));
     }
 
     boolean hasDisplayName() {
-        return displayName != null;
+        return displayNameStart >= 0;
     }
 
     int displayNameStart() {
@@ -80,16 +86,16 @@ public final class FoundAddress {
         }
         FoundAddress other = (FoundAddress) o;
         return address.equals(other.address) && start == other.start && end == other.end
-            && Objects.equals(displayName, other.displayName);
+            && displayName().equals(other.displayName());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(address, start, end, displayName);
+        return Objects.hash(address, start, end, displayNameStart, displayNameEnd);
     }
 
     @Override
     public String toString() {
-        return (displayName == null ? "" : displayName + " ") + "<" + address + ">@" + start + ".." + end;
+        return displayName().map(name -> name + " ").orElse("") + "<" + address + ">@" + start + ".." + end;
     }
 }

@@ -1,0 +1,103 @@
+package org.t2trewrite.extension;
+
+import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.inject.Singleton;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.utils.PropertiesProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.t2trewrite.core.directory.Directory;
+import org.t2trewrite.core.directory.file.FileDirectory;
+import org.t2trewrite.core.directory.file.InvalidDirectoryFileException;
+import org.t2trewrite.graph.GraphDirectory;
+import org.t2trewrite.graph.GraphDirectoryConfig;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+
+/**
+ * The Guice module James loads for our matchers and mailets: it provides the one
+ * {@link Directory} they share, as configured in {@code conf/t2trewrite.properties}.
+ *
+ * <pre>
+ * # conf/extensions.properties
+ * guice.extension.module=org.t2trewrite.extension.T2tRewriteModule
+ * </pre>
+ *
+ * <p>James instantiates extension modules from its own injector and builds a child injector per
+ * loader (mailets, matchers); the module is a singleton of the parent injector and creates the
+ * directory once, so matchers and mailets see the same snapshots and one file watcher runs.
+ *
+ * <p>On failure: a missing or invalid configuration or directory file stops James at start-up
+ * with a message naming the key, file, line and problem.
+ */
+@Singleton
+public class T2tRewriteModule extends AbstractModule {
+    static final String CONFIGURATION_NAME = "t2trewrite";
+    private static final Logger LOGGER = LoggerFactory.getLogger(T2tRewriteModule.class);
+
+    private Directory directory;
+
+    @Provides
+    synchronized Directory directory(PropertiesProvider properties, FileSystem fileSystem)
+        throws ConfigurationException, IOException, InvalidDirectoryFileException {
+        if (directory == null) {
+            directory = create(read(properties), fileSystem);
+        }
+        return directory;
+    }
+
+    private static Configuration read(PropertiesProvider properties) throws ConfigurationException {
+        try {
+            return properties.getConfiguration(CONFIGURATION_NAME);
+        } catch (FileNotFoundException e) {
+            throw new ConfigurationException("conf/" + CONFIGURATION_NAME + ".properties is missing: it names the directory", e);
+        }
+    }
+
+    private static Directory create(Configuration configuration, FileSystem fileSystem)
+        throws IOException, InvalidDirectoryFileException {
+        DirectoryConfiguration config = DirectoryConfiguration.from(configuration.getKeys(),
+            key -> Optional.ofNullable(configuration.getString(key, null)));
+        switch (config.type()) {
+            case FILE:
+                Path file = resolve(config.file().orElseThrow(), fileSystem);
+                FileDirectory fileDirectory = FileDirectory.start(file, config.pollInterval());
+                LOGGER.info("directory: file {} (checked every {})", file, config.pollInterval());
+                return fileDirectory;
+            case GRAPH:
+                GraphDirectory graphDirectory = GraphDirectory.start(GraphDirectoryConfig.from(graphKeys(configuration)));
+                LOGGER.info("directory: Microsoft Graph ({})", graphDirectory);
+                return graphDirectory;
+            default:
+                throw new IllegalArgumentException("unknown directory.type " + config.type().name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** The {@code graph.*} keys, for the Graph directory's own validation (which rejects unknown ones). */
+    private static Map<String, String> graphKeys(Configuration configuration) {
+        Map<String, String> keys = new HashMap<>();
+        configuration.getKeys(GraphDirectoryConfig.PREFIX.substring(0, GraphDirectoryConfig.PREFIX.length() - 1))
+            .forEachRemaining(key -> keys.put(key, configuration.getString(key)));
+        return keys;
+    }
+
+    private static Path resolve(String location, FileSystem fileSystem) throws FileNotFoundException {
+        if (location.contains("://") || location.startsWith("classpath:")) {
+            File file = fileSystem.getFile(location);
+            return file.toPath();
+        }
+        return Path.of(location).toAbsolutePath();
+    }
+}
