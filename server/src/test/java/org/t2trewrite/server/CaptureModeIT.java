@@ -96,6 +96,7 @@ class CaptureModeIT {
         assertThat(RELAY.isRunning()).isFalse();
         // 143 = terminated by SIGTERM after the shutdown hooks ran; a forced kill would be 137.
         assertThat(exit).as("log tail:%n%s", RELAY.logTail()).isEqualTo(143);
+        assertThat(RELAY.log()).contains("JAMES server stopped");
     }
 
     private static List<Path> awaitFiles(Path folder, String marker, int count) throws Exception {
