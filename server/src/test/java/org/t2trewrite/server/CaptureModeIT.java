@@ -5,24 +5,17 @@ import static org.assertj.core.groups.Tuple.tuple;
 import static org.t2trewrite.server.Messages.assertRelayedAs;
 import static org.t2trewrite.server.Messages.message;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * {@code ./relay} as a user runs it, in its default capture mode: one {@code .eml} per recipient
@@ -52,12 +45,12 @@ class CaptureModeIT {
 
         RELAY.send("frank@source.example", List.of("one@external.example", "two@external.example"), sent);
 
-        List<Path> files = awaitFiles(RELAY.captureFolder(), "<capture@client.example>", 2);
+        List<Path> files = EmlFolder.await(RELAY.captureFolder(), "<capture@client.example>", 2, WAIT);
         assertThat(files).hasSize(2);
         for (Path eml : files) {
             assertRelayedAs(Files.readAllBytes(eml), sent);
         }
-        assertThat(files.stream().map(CaptureModeIT::envelope).collect(Collectors.toList()))
+        assertThat(files.stream().map(EmlFolder::envelope).collect(Collectors.toList()))
             .extracting(envelope -> envelope.get("mail_from"), envelope -> envelope.get("rcpts"))
             .containsExactlyInAnyOrder(
                 tuple("frank@source.example", List.of("one@external.example")),
@@ -77,10 +70,10 @@ class CaptureModeIT {
 
             RELAY.send("frank@source.example", List.of("ext@external.example"), sent);
 
-            List<Path> kept = awaitFiles(RELAY.keptFolder().resolve("error"), "<undeliverable@client.example>", 1);
+            List<Path> kept = EmlFolder.await(RELAY.keptFolder().resolve("error"), "<undeliverable@client.example>", 1, WAIT);
             assertThat(kept).as("kept mail; log tail:%n%s", RELAY.logTail()).hasSize(1);
             assertRelayedAs(Files.readAllBytes(kept.get(0)), sent);
-            assertThat(envelope(kept.get(0))).containsEntry("rcpts", List.of("ext@external.example"));
+            assertThat(EmlFolder.envelope(kept.get(0))).containsEntry("rcpts", List.of("ext@external.example"));
             assertThat(RELAY.log()).contains("written to " + RELAY.keptFolder().resolve("error"));
         } finally {
             Files.delete(capture);
@@ -97,48 +90,5 @@ class CaptureModeIT {
         // 143 = terminated by SIGTERM after the shutdown hooks ran; a forced kill would be 137.
         assertThat(exit).as("log tail:%n%s", RELAY.logTail()).isEqualTo(143);
         assertThat(RELAY.log()).contains("JAMES server stopped");
-    }
-
-    private static List<Path> awaitFiles(Path folder, String marker, int count) throws Exception {
-        Instant deadline = Instant.now().plus(WAIT);
-        List<Path> found = List.of();
-        while (Instant.now().isBefore(deadline)) {
-            found = emlFilesContaining(folder, marker);
-            if (found.size() >= count) {
-                return found;
-            }
-            Thread.sleep(200);
-        }
-        return found;
-    }
-
-    private static List<Path> emlFilesContaining(Path folder, String marker) throws IOException {
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".eml"))
-                .filter(p -> Messages.text(readAll(p)).contains(marker))
-                .sorted()
-                .collect(Collectors.toList());
-        }
-    }
-
-    private static byte[] readAll(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Map<String, Object> envelope(Path eml) {
-        String name = eml.getFileName().toString();
-        Path json = eml.resolveSibling(name.substring(0, name.length() - ".eml".length()) + ".json");
-        try {
-            return new ObjectMapper().readValue(json.toFile(), new TypeReference<Map<String, Object>>() { });
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

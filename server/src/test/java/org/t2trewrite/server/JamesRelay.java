@@ -53,6 +53,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
     private final String directoryResource;
     private final Map<String, UnaryOperator<String>> confEdits;
     private final boolean awaitStart;
+    private final Map<String, String> environment;
 
     private Path workDir;
     private Path directoryFile;
@@ -66,6 +67,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         this.directoryResource = builder.directoryResource;
         this.confEdits = new LinkedHashMap<>(builder.confEdits);
         this.awaitStart = builder.awaitStart;
+        this.environment = new LinkedHashMap<>(builder.environment);
         if (launch == Launch.RELAY_SCRIPT && !confEdits.isEmpty()) {
             throw new IllegalArgumentException("./relay uses james-conf/ as it is: no conf edits");
         }
@@ -81,6 +83,13 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         private String directoryResource = "/test-directory.json";
         private final Map<String, UnaryOperator<String>> confEdits = new LinkedHashMap<>();
         private boolean awaitStart = true;
+        private final Map<String, String> environment = new LinkedHashMap<>();
+
+        /** An environment variable for James (e.g. a secret that conf reads with {@code ${env:...}}). */
+        Builder environment(String name, String value) {
+            environment.put(name, value);
+            return this;
+        }
 
         /** The directory file James starts with: a test resource, copied into the work dir. */
         Builder directory(String resource) {
@@ -132,11 +141,12 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
             sink = SmtpSink.start();
         }
         List<String> command = launch == Launch.JAVA ? javaCommand() : relayCommand();
-        process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
             .directory(workDir.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(workDir.resolve("james.log").toFile())
-            .start();
+            .redirectOutput(workDir.resolve("james.log").toFile());
+        builder.environment().putAll(environment);
+        process = builder.start();
         if (awaitStart) {
             awaitSmtpGreeting();
         }
