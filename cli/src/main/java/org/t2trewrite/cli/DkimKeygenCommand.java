@@ -2,6 +2,7 @@ package org.t2trewrite.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Reader;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 
 import org.bouncycastle.asn1.DEROctetString;
@@ -23,6 +25,9 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemWriter;
 import org.t2trewrite.core.Domain;
+import org.t2trewrite.core.Tenant;
+import org.t2trewrite.core.directory.DirectorySnapshot;
+import org.t2trewrite.core.directory.file.DirectoryFile;
 import org.t2trewrite.dkim.DkimKey;
 import org.t2trewrite.dkim.KeyName;
 import org.t2trewrite.dkim.PemKeys;
@@ -54,8 +59,13 @@ public final class DkimKeygenCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--domain", required = true, description = "Signing domain (the d= of the signatures), e.g. target.example")
+    @Option(names = "--domain", description = "Signing domain (the d= of the signatures), e.g. target.example")
     private String domain;
+
+    @Option(names = "--for-directory", paramLabel = "FILE",
+        description = "Instead of --domain: every tenant domain of this directory file that has no key for the selector yet"
+            + " (existing keys are kept and their records printed)")
+    private Path directory;
 
     @Option(names = "--selector", required = true, description = "Selector (the s= of the signatures), e.g. s2026")
     private String selector;
@@ -74,11 +84,8 @@ public final class DkimKeygenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        KeyName name;
-        try {
-            name = KeyName.of(Domain.of(domain), Selector.of(selector));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--domain/--selector: " + e.getMessage(), e);
+        if ((domain == null) == (directory == null)) {
+            throw new IllegalArgumentException("give exactly one of --domain and --for-directory");
         }
         if (!Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out: " + out + " is not a directory");
@@ -86,15 +93,48 @@ public final class DkimKeygenCommand implements Callable<Integer> {
         if (algorithm == Algorithm.ed25519 && bits != null) {
             throw new IllegalArgumentException("--bits applies to rsa only; ed25519 keys are always 256 bits");
         }
+        if (domain != null) {
+            generate(keyName(Domain.of(domain)));
+            return 0;
+        }
+        DirectorySnapshot snapshot = DirectoryFile.parse(directory, Instant.now());
+        for (Tenant tenant : Tenant.values()) {
+            for (Domain tenantDomain : snapshot.tenants().domains(tenant)) {
+                KeyName name = keyName(tenantDomain);
+                Path existing = out.resolve(name.fileName());
+                if (Files.exists(existing)) {
+                    try (Reader reader = Files.newBufferedReader(existing, StandardCharsets.US_ASCII)) {
+                        print(name, PemKeys.read(name, existing.toString(), reader), existing, "kept");
+                    }
+                } else {
+                    generate(name);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private KeyName keyName(Domain signingDomain) {
+        try {
+            return KeyName.of(signingDomain, Selector.of(selector));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--domain/--selector: " + e.getMessage(), e);
+        }
+    }
+
+    private void generate(KeyName name) throws Exception {
         String pem = algorithm == Algorithm.rsa ? rsaPem(rsaBits()) : ed25519Pem();
         DkimKey key = PemKeys.read(name, "generated key", new StringReader(pem));
         Path file = out.resolve(name.fileName());
         write(file, pem);
+        print(name, key, file, "new");
+    }
+
+    private void print(KeyName name, DkimKey key, Path file, String state) {
         PrintWriter printer = spec.commandLine().getOut();
-        printer.println("; " + key + ", private key in " + file);
+        printer.println("; " + key + ", " + state + " private key in " + file);
         printer.println(TxtRecord.zoneLine(name.recordName(), key.publicKeyRecord()));
         printer.flush();
-        return 0;
     }
 
     private int rsaBits() {

@@ -133,4 +133,28 @@ class DkimKeygenCommandTest {
         assertThat(run()).isEqualTo(2);
         assertThat(err.toString()).contains("a subcommand is required");
     }
+
+    @Test
+    void generatesAKeyPerTenantDomainOfADirectoryAndKeepsExistingOnes() throws Exception {
+        Path directory = folder.resolve("directory.json");
+        Files.writeString(directory, "{\"tenants\": {\"source\": {\"domains\": [\"source.example\"]},"
+            + " \"target\": {\"domains\": [\"target.example\", \"target2.example\"]}}, \"people\": []}");
+        Path keys = Files.createDirectory(folder.resolve("keys"));
+        assertThat(run("dkim-keygen", "--domain", "target.example", "--selector", "t2t", "--out", keys.toString())).isZero();
+        String before = Files.readString(keys.resolve("t2t._domainkey.target.example.pem"));
+
+        int code = run("dkim-keygen", "--for-directory", directory.toString(), "--selector", "t2t", "--out", keys.toString());
+
+        assertThat(code).isZero();
+        assertThat(keys.resolve("t2t._domainkey.source.example.pem")).exists();
+        assertThat(keys.resolve("t2t._domainkey.target2.example.pem")).exists();
+        assertThat(Files.readString(keys.resolve("t2t._domainkey.target.example.pem"))).isEqualTo(before);
+        assertThat(out.toString()).contains("t2t._domainkey.source.example.", "t2t._domainkey.target2.example.", "kept private key");
+    }
+
+    @Test
+    void wantsExactlyOneOfDomainAndDirectory() {
+        assertThat(run("dkim-keygen", "--selector", "t2t", "--out", folder.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("exactly one of --domain and --for-directory");
+    }
 }

@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -26,6 +28,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.t2trewrite.cli.T2tRewriteCli;
 
 /**
  * Starts a real James 3.8.1 memory server for one test class, laid out the way {@code ./relay}
@@ -210,6 +213,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         properties.add("t2t.capture.folder=" + escape(captureFolder()));
         properties.add("t2t.kept.folder=" + escape(keptFolder()));
         properties.add("t2t.directory.file=" + escape(directoryFile));
+        properties.add("t2t.dkim.keys=" + escape(generateDkimKeys()));
         Files.write(conf.resolve("jvm.properties"), properties, UTF_8, StandardOpenOption.APPEND);
 
         List<String> command = new ArrayList<>();
@@ -297,6 +301,21 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
 
     Path keptFolder() {
         return workDir.resolve("kept");
+    }
+
+    /** The DKIM key folder: as ./relay does by default, a key (selector {@code t2t}) per tenant domain. */
+    Path dkimKeys() {
+        return workDir.resolve("dkim");
+    }
+
+    private Path generateDkimKeys() throws IOException {
+        Path keys = Files.createDirectories(dkimKeys());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        // An invalid directory file (start-up refusal tests) gets no keys: James itself must refuse it.
+        T2tRewriteCli.run(new PrintWriter(out), new PrintWriter(err), "dkim-keygen",
+            "--for-directory", directoryFile.toString(), "--selector", "t2t", "--out", keys.toString());
+        return keys;
     }
 
     String log() throws IOException {
