@@ -1,0 +1,50 @@
+package org.t2trewrite.dkim;
+
+import java.io.ByteArrayOutputStream;
+
+/**
+ * Makes every line ending CRLF: a bare CR or bare LF becomes CRLF, as javax.mail's SMTP client
+ * does when it sends DATA. Signing the normalised bytes, and installing them, means the signature
+ * covers what the next hop receives.
+ */
+final class Crlf {
+    private Crlf() {
+    }
+
+    static byte[] normalise(byte[] bytes) {
+        if (isNormal(bytes)) {
+            return bytes;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 64);
+        for (int i = 0; i < bytes.length; i++) {
+            byte b = bytes[i];
+            if (b == '\r') {
+                out.write('\r');
+                out.write('\n');
+                if (i + 1 < bytes.length && bytes[i + 1] == '\n') {
+                    i++;
+                }
+            } else if (b == '\n') {
+                out.write('\r');
+                out.write('\n');
+            } else {
+                out.write(b);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean isNormal(byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '\r') {
+                if (i + 1 >= bytes.length || bytes[i + 1] != '\n') {
+                    return false;
+                }
+                i++;
+            } else if (bytes[i] == '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+}

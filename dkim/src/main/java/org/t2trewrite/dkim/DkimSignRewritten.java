@@ -1,0 +1,292 @@
+package org.t2trewrite.dkim;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.mailet.Attribute;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.t2trewrite.core.Domain;
+import org.t2trewrite.core.Tenant;
+import org.t2trewrite.core.directory.Directory;
+import org.t2trewrite.core.directory.DirectoryUnavailableException;
+import org.t2trewrite.core.directory.Tenants;
+import org.t2trewrite.mailets.MailetParameters;
+import org.t2trewrite.mailets.RawMessage;
+import org.t2trewrite.mailets.RewriteAttributes;
+
+import com.google.common.collect.Sets;
+
+/**
+ * DKIM-signs (RFC 6376, relaxed/relaxed, SHA-256) every mail that {@code RewriteSender} marked as
+ * rewritten, with each key of the domain the mail now speaks for (the
+ * {@link RewriteAttributes#SIGNING_DOMAIN} attribute): {@code rsa-sha256} and RFC 8463
+ * {@code ed25519-sha256}, one signature per key. Mail without the attribute passes untouched.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="org.t2trewrite.dkim.DkimSignRewritten">
+ *     <keyFolder>/etc/t2t-rewrite/dkim</keyFolder>
+ *     <signedHeaders>From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding</signedHeaders>
+ *     <overSignedHeaders>From</overSignedHeaders>
+ *     <keepTenantSignatures>false</keepTenantSignatures>
+ *     <onMissingKey>to-processor</onMissingKey>
+ *     <missingKeyProcessor>error</missingKeyProcessor>
+ *     <convert8Bit>true</convert8Bit>
+ *     <keyFolderCheckSeconds>10</keyFolderCheckSeconds>
+ * </mailet>
+ * }</pre>
+ *
+ * <p>Parameters:
+ * <ul>
+ * <li>{@code keyFolder} — required — folder of private keys, one PEM file per domain and selector
+ * named {@code <selector>._domainkey.<domain>.pem} (see {@link KeyName}; RSA of at least 1024
+ * bits in PKCS#1 or PKCS#8, Ed25519 in PKCS#8). An absolute path; a relative one is resolved
+ * against the JVM's working directory. Read at start-up, re-read when it changes.</li>
+ * <li>{@code signedHeaders} — default {@link SignedHeaders#DEFAULT} — names separated by
+ * {@code :} or {@code ,}; must include {@code From}. Each present instance is signed.</li>
+ * <li>{@code overSignedHeaders} — default {@code From} — names signed once more than present,
+ * so that a field added later breaks the signature.</li>
+ * <li>{@code keepTenantSignatures} — default {@code false} — existing signatures whose
+ * {@code d=} is a source or target tenant domain (or below one) were broken by the rewrite and
+ * are removed; {@code true} keeps them. Other signatures (a mailing list's) are always kept. Our
+ * own earlier signatures ({@code d=} and {@code s=} of one of our keys) are always replaced.</li>
+ * <li>{@code onMissingKey} — default {@code to-processor} — what to do with a marked mail whose
+ * domain has no key: {@code to-processor} sends it to {@code missingKeyProcessor} (logged at
+ * ERROR naming the domain), {@code send-unsigned} lets it go on unsigned (logged at WARN).</li>
+ * <li>{@code missingKeyProcessor} — default {@code error} — the processor for such mail; its
+ * repository keeps it.</li>
+ * <li>{@code convert8Bit} — default {@code true} — give parts labelled {@code 8bit} a 7-bit
+ * encoding before signing ({@link SevenBitConverter}; RFC 6376 §5.3), so that RemoteDelivery's
+ * downgrade for a peer without 8BITMIME cannot break the signature. {@code false} sends the
+ * body's bytes unchanged and the signature then survives only 8BITMIME hops.</li>
+ * <li>{@code keyFolderCheckSeconds} — default {@code 10} — how often, at most, the folder is
+ * checked for changes (on the mail path: a listing and a stat per key file).</li>
+ * </ul>
+ *
+ * <p>The signature fields are prepended to the header bytes and the message installed as bytes
+ * ({@link RawMessage}), never through James's header API, so James sends exactly the bytes that
+ * were signed. Line endings of the body are made CRLF first, as the SMTP client would send them.
+ *
+ * <p>On failure: a marked mail without a key goes to {@code missingKeyProcessor} (see above); an
+ * unreadable message, or a directory that cannot name the tenant domains, throws
+ * {@link MessagingException} (James's {@code onMailetException} decides; by default the mail goes
+ * to {@code error}). A bad key folder stops James at start-up with a message naming the file; a
+ * folder that goes bad later keeps the last good keys, logged once at ERROR. Key material is never
+ * logged.
+ *
+ * <p>Limitations: the whole message is held in memory. Tenant signatures are recognised by their
+ * {@code d=} domain only: a tenant's {@code *.onmicrosoft.com} signature is removed only if that
+ * domain is listed among the tenant's domains. {@code binary} parts and 8-bit bytes in parts not
+ * labelled {@code 8bit} are not converted (RemoteDelivery does not convert them either). Raw 8-bit
+ * header bytes (RFC 6532) do not survive a downgrade for a peer without 8BITMIME: James rewrites
+ * the header section then and turns them into {@code ?}, which breaks the signature (such a
+ * message is not fit for that peer anyway). Do not set {@code mail.smtp.allow8bitmime} on
+ * RemoteDelivery: javax.mail would then re-encode bodies itself.
+ */
+public class DkimSignRewritten extends GenericMailet {
+    static final String KEY_FOLDER = "keyFolder";
+    static final String SIGNED_HEADERS = "signedHeaders";
+    static final String OVER_SIGNED_HEADERS = "overSignedHeaders";
+    static final String KEEP_TENANT_SIGNATURES = "keepTenantSignatures";
+    static final String ON_MISSING_KEY = "onMissingKey";
+    static final String MISSING_KEY_PROCESSOR = "missingKeyProcessor";
+    static final String CONVERT_8BIT = "convert8Bit";
+    static final String KEY_FOLDER_CHECK_SECONDS = "keyFolderCheckSeconds";
+
+    static final String TO_PROCESSOR = "to-processor";
+    static final String SEND_UNSIGNED = "send-unsigned";
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(DkimSignRewritten.class);
+    private static final String SIGNATURE_FIELD = "dkim-signature";
+
+    private final Directory directory;
+    private final Clock clock;
+
+    private KeyFolder keys;
+    private DkimSigner signer;
+    private boolean keepTenantSignatures;
+    private boolean sendUnsigned;
+    private String missingKeyProcessor;
+    private boolean convert8Bit;
+
+    @Inject
+    public DkimSignRewritten(Directory directory) {
+        this(directory, Clock.systemUTC());
+    }
+
+    DkimSignRewritten(Directory directory, Clock clock) {
+        this.directory = directory;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        MailetParameters.checkKnown(this, KEY_FOLDER, SIGNED_HEADERS, OVER_SIGNED_HEADERS, KEEP_TENANT_SIGNATURES,
+            ON_MISSING_KEY, MISSING_KEY_PROCESSOR, CONVERT_8BIT, KEY_FOLDER_CHECK_SECONDS);
+        try {
+            signer = new DkimSigner(SignedHeaders.of(
+                getInitParameterAsOptional(SIGNED_HEADERS).map(SignedHeaders::parseList).orElse(SignedHeaders.DEFAULT),
+                getInitParameterAsOptional(OVER_SIGNED_HEADERS).map(SignedHeaders::parseList).orElse(SignedHeaders.DEFAULT_OVERSIGNED)));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException(name() + ": " + SIGNED_HEADERS + "/" + OVER_SIGNED_HEADERS + ": " + e.getMessage(), e);
+        }
+        keepTenantSignatures = booleanParameter(KEEP_TENANT_SIGNATURES, false);
+        convert8Bit = booleanParameter(CONVERT_8BIT, true);
+        String onMissingKey = getInitParameter(ON_MISSING_KEY, TO_PROCESSOR).trim().toLowerCase(Locale.ROOT);
+        if (!onMissingKey.equals(TO_PROCESSOR) && !onMissingKey.equals(SEND_UNSIGNED)) {
+            throw new MessagingException(name() + ": " + ON_MISSING_KEY + " must be '" + TO_PROCESSOR + "' or '"
+                + SEND_UNSIGNED + "', not '" + getInitParameter(ON_MISSING_KEY) + "'");
+        }
+        sendUnsigned = onMissingKey.equals(SEND_UNSIGNED);
+        missingKeyProcessor = getInitParameter(MISSING_KEY_PROCESSOR, "error").trim();
+        if (missingKeyProcessor.isEmpty()) {
+            throw new MessagingException(name() + ": " + MISSING_KEY_PROCESSOR + " must name a processor");
+        }
+        Duration checkInterval = Duration.ofSeconds(positiveInteger(KEY_FOLDER_CHECK_SECONDS, 10));
+        String folder = getInitParameterAsOptional(KEY_FOLDER)
+            .orElseThrow(() -> new MessagingException(name() + ": " + KEY_FOLDER + " is required"));
+        try {
+            keys = KeyFolder.open(Paths.get(folder.trim()), clock, checkInterval);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException(name() + ": " + KEY_FOLDER + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean booleanParameter(String name, boolean defaultValue) throws MessagingException {
+        Optional<String> value = getInitParameterAsOptional(name).map(v -> v.trim().toLowerCase(Locale.ROOT));
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        if (value.get().equals("true") || value.get().equals("false")) {
+            return Boolean.parseBoolean(value.get());
+        }
+        throw new MessagingException(name() + ": " + name + " must be true or false, not '" + getInitParameter(name) + "'");
+    }
+
+    private int positiveInteger(String name, int defaultValue) throws MessagingException {
+        Optional<String> value = getInitParameterAsOptional(name).map(String::trim);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value.get());
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the parameter's name
+        }
+        throw new MessagingException(name() + ": " + name + " must be a positive number of seconds, not '" + value.get() + "'");
+    }
+
+    private String name() {
+        return getMailetConfig() != null && getMailetName() != null ? getMailetName() : getClass().getSimpleName();
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        Optional<Attribute> marker = mail.getAttribute(RewriteAttributes.SIGNING_DOMAIN);
+        if (marker.isEmpty()) {
+            return;
+        }
+        Domain domain = signingDomain(mail, marker.get());
+        KeyRing ring = keys.current();
+        List<DkimKey> domainKeys = ring.keysFor(domain);
+        if (domainKeys.isEmpty()) {
+            missingKey(mail, domain);
+            return;
+        }
+        RawMessage raw = RawMessage.read(mail.getMessage());
+        List<HeaderField> fields = withoutReplacedSignatures(HeaderField.parse(raw.header()), ring);
+        byte[] body = Crlf.normalise(raw.body());
+        if (convert8Bit) {
+            Optional<SevenBitConverter.Entity> converted = SevenBitConverter.convert(fields, body);
+            if (converted.isPresent()) {
+                fields = converted.get().fields();
+                body = converted.get().body();
+            }
+        }
+        List<byte[]> signatures = signer.sign(fields, body, domain, domainKeys, clock.instant());
+        ByteArrayOutputStream header = new ByteArrayOutputStream(raw.header().length + 1024);
+        // RFC 6376 §5.6: the signature field is prepended, above every field it covers.
+        signatures.forEach(header::writeBytes);
+        header.writeBytes(HeaderField.join(fields));
+        RawMessage.of(header.toByteArray(), body).installOn(mail);
+        LOGGER.debug("mail {}: signed for {} with {}", mail.getName(), domain, domainKeys);
+    }
+
+    private static Domain signingDomain(Mail mail, Attribute marker) throws MessagingException {
+        Object value = marker.getValue().value();
+        if (!(value instanceof String)) {
+            throw new MessagingException("mail " + mail.getName() + ": attribute " + RewriteAttributes.SIGNING_DOMAIN.asString()
+                + " must be a String domain, not " + value);
+        }
+        try {
+            return Domain.of((String) value);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("mail " + mail.getName() + ": attribute " + RewriteAttributes.SIGNING_DOMAIN.asString()
+                + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void missingKey(Mail mail, Domain domain) {
+        if (sendUnsigned) {
+            LOGGER.warn("mail {}: no DKIM key for {} in {}; sent unsigned ({}={})",
+                mail.getName(), domain, keys.folder(), ON_MISSING_KEY, SEND_UNSIGNED);
+            return;
+        }
+        LOGGER.error("mail {}: no DKIM key for {} in {}; mail sent to processor '{}' instead of unsigned",
+            mail.getName(), domain, keys.folder(), missingKeyProcessor);
+        mail.setState(missingKeyProcessor);
+    }
+
+    /** Drops our own earlier signatures (James may run us twice) and, unless kept, the tenants' broken ones. */
+    private List<HeaderField> withoutReplacedSignatures(List<HeaderField> fields, KeyRing ring) throws MessagingException {
+        if (HeaderField.named(fields, SIGNATURE_FIELD).isEmpty()) {
+            return fields;
+        }
+        Set<Domain> tenantDomains = keepTenantSignatures ? Set.of() : tenantDomains();
+        List<HeaderField> kept = new ArrayList<>(fields.size());
+        for (HeaderField field : fields) {
+            if (field.hasName(SIGNATURE_FIELD) && isReplaced(SignatureTags.parse(field.valueAsString()), ring, tenantDomains)) {
+                continue;
+            }
+            kept.add(field);
+        }
+        return kept;
+    }
+
+    private static boolean isReplaced(SignatureTags tags, KeyRing ring, Set<Domain> tenantDomains) {
+        if (tags.domain().isPresent() && tags.selector().isPresent()
+            && ring.isOurs(tags.domain().get(), tags.selector().get())) {
+            return true;
+        }
+        return tenantDomains.stream().anyMatch(tags::isWithin);
+    }
+
+    private Set<Domain> tenantDomains() throws MessagingException {
+        try {
+            Tenants tenants = directory.snapshot().tenants();
+            return Sets.union(tenants.domains(Tenant.SOURCE), tenants.domains(Tenant.TARGET));
+        } catch (DirectoryUnavailableException e) {
+            throw new MessagingException("directory unavailable: cannot tell which DKIM signatures are the tenants'", e);
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "DkimSignRewritten";
+    }
+}

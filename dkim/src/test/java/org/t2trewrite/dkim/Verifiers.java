@@ -1,0 +1,128 @@
+package org.t2trewrite.dkim;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.james.jdkim.DKIMVerifier;
+import org.apache.james.jdkim.api.PublicKeyRecordRetriever;
+import org.apache.james.jdkim.api.SignatureRecord;
+import org.apache.james.jdkim.exceptions.FailException;
+import org.apache.james.jdkim.exceptions.PermFailException;
+
+/**
+ * The two verifiers of our tests, both fed from one in-memory key store (never DNS): jDKIM 0.3
+ * (the library in James; RSA only) and Debian's python3-dkim (dkimpy; RSA and Ed25519).
+ */
+final class Verifiers {
+    static final Path DEBIAN_PYTHON = Paths.get("/usr/bin/python3");
+
+    private final Map<String, String> records = new LinkedHashMap<>();
+
+    Verifiers publish(String selector, String domain, String record) {
+        records.put((selector + "._domainkey." + domain).toLowerCase(Locale.ROOT), record);
+        return this;
+    }
+
+    /** The signatures jDKIM verifies; throws when one fails. */
+    List<SignatureRecord> jdkim(byte[] message) throws IOException, FailException {
+        PublicKeyRecordRetriever store = (method, selector, domain) -> {
+            String record = records.get((selector + "._domainkey." + domain).toLowerCase(Locale.ROOT));
+            if (record == null) {
+                throw new PermFailException("no key record for " + selector + "._domainkey." + domain);
+            }
+            return List.of(record);
+        };
+        try (InputStream in = new ByteArrayInputStream(message)) {
+            return new DKIMVerifier(store).verify(in);
+        }
+    }
+
+    /** Whether Debian's python3-dkim is installed (the lead's CI installs it; a bare JDK box may not). */
+    static boolean pythonDkimInstalled() {
+        if (!Files.isExecutable(DEBIAN_PYTHON)) {
+            return false;
+        }
+        try {
+            Process process = new ProcessBuilder(DEBIAN_PYTHON.toString(), "-c", "import dkim, nacl").redirectErrorStream(true).start();
+            process.getInputStream().readAllBytes();
+            return process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** python3-dkim's verdict on every signature of the message. */
+    PythonResult python(byte[] message, Path workDir) {
+        try {
+            Path script = workDir.resolve("verify_with_keystore.py");
+            try (InputStream in = Verifiers.class.getResourceAsStream("verify_with_keystore.py")) {
+                Files.write(script, in.readAllBytes());
+            }
+            Path store = workDir.resolve("keystore.txt");
+            StringBuilder lines = new StringBuilder();
+            records.forEach((name, record) -> lines.append(name).append(' ').append(record).append('\n'));
+            Files.writeString(store, lines, StandardCharsets.US_ASCII);
+            Path input = workDir.resolve("message-" + System.nanoTime() + ".eml");
+            Files.write(input, message);
+            Process process = new ProcessBuilder(DEBIAN_PYTHON.toString(), script.toString(), store.toString())
+                .redirectInput(input.toFile())
+                .redirectErrorStream(true)
+                .start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("python3-dkim did not finish");
+            }
+            return new PythonResult(process.exitValue(), output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static final class PythonResult {
+        final int exitCode;
+        final String output;
+
+        PythonResult(int exitCode, String output) {
+            this.exitCode = exitCode;
+            this.output = output;
+        }
+
+        boolean allPass() {
+            return exitCode == 0;
+        }
+
+        List<String> lines() {
+            List<String> lines = new ArrayList<>();
+            for (String line : output.split("\n")) {
+                if (!line.isBlank()) {
+                    lines.add(line.trim());
+                }
+            }
+            return lines;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + ": " + output;
+        }
+    }
+}
