@@ -1,0 +1,94 @@
+package org.t2trewrite.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+import static org.t2trewrite.server.Messages.assertRelayedAs;
+import static org.t2trewrite.server.Messages.message;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code ./relay} as a user runs it, in its default capture mode: one {@code .eml} per recipient
+ * copy with a {@code .json} envelope; mail that cannot be delivered is kept; SIGTERM stops it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CaptureModeIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    static final JamesRelay RELAY = JamesRelay.builder()
+        .launch(JamesRelay.Launch.RELAY_SCRIPT)
+        .delivery(JamesRelay.Delivery.CAPTURE)
+        .build();
+
+    @Test
+    @Order(1)
+    void printsWhereItListens() throws Exception {
+        assertThat(RELAY.log()).contains("SMTP on 127.0.0.1:" + RELAY.smtpPort());
+    }
+
+    @Test
+    @Order(2)
+    void writesOneEmlFilePerRecipientWithItsEnvelope() throws Exception {
+        byte[] sent = message("capture", "Frank <frank@source.example>", "one@external.example, two@external.example",
+            null, "Quarterly numbers");
+
+        RELAY.send("frank@source.example", List.of("one@external.example", "two@external.example"), sent);
+
+        List<Path> files = EmlFolder.await(RELAY.captureFolder(), "<capture@client.example>", 2, WAIT);
+        assertThat(files).hasSize(2);
+        for (Path eml : files) {
+            assertRelayedAs(Files.readAllBytes(eml), sent);
+        }
+        assertThat(files.stream().map(EmlFolder::envelope).collect(Collectors.toList()))
+            .extracting(envelope -> envelope.get("mail_from"), envelope -> envelope.get("rcpts"))
+            .containsExactlyInAnyOrder(
+                tuple("frank@source.example", List.of("one@external.example")),
+                tuple("frank@source.example", List.of("two@external.example")));
+    }
+
+    @Test
+    @Order(3)
+    void keepsMailThatCannotBeDeliveredInTheErrorFolder() throws Exception {
+        // The capture folder becomes a file: delivery fails, the mail must be kept, not lost.
+        Path capture = RELAY.captureFolder();
+        Path moved = capture.resolveSibling("capture.moved");
+        Files.move(capture, moved);
+        Files.writeString(capture, "not a folder");
+        try {
+            byte[] sent = message("undeliverable", "Frank <frank@source.example>", "ext@external.example", null, "kept");
+
+            RELAY.send("frank@source.example", List.of("ext@external.example"), sent);
+
+            List<Path> kept = EmlFolder.await(RELAY.keptFolder().resolve("error"), "<undeliverable@client.example>", 1, WAIT);
+            assertThat(kept).as("kept mail; log tail:%n%s", RELAY.logTail()).hasSize(1);
+            assertRelayedAs(Files.readAllBytes(kept.get(0)), sent);
+            assertThat(EmlFolder.envelope(kept.get(0))).containsEntry("rcpts", List.of("ext@external.example"));
+            assertThat(RELAY.log()).contains("written to " + RELAY.keptFolder().resolve("error"));
+        } finally {
+            Files.delete(capture);
+            Files.move(moved, capture);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void stopsOnSigterm() throws Exception {
+        int exit = RELAY.stop();
+
+        assertThat(RELAY.isRunning()).isFalse();
+        // 143 = terminated by SIGTERM after the shutdown hooks ran; a forced kill would be 137.
+        assertThat(exit).as("log tail:%n%s", RELAY.logTail()).isEqualTo(143);
+        assertThat(RELAY.log()).contains("JAMES server stopped");
+    }
+}

@@ -1,0 +1,356 @@
+package org.t2trewrite.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Starts a real James 3.8.1 memory server for one test class, laid out the way {@code ./relay}
+ * and the Docker image lay it out: a fresh work dir with a copy of {@code james-conf/} as
+ * {@code conf/}, our shaded jar in {@code extensions-jars/}, the stock jars of
+ * {@code server/target/james/lib} on the class path. SMTP on a free 127.0.0.1 port; by default
+ * all mail goes to a {@link SmtpSink} as gateway. Either James is started directly
+ * ({@code java -cp lib/*}) with optional edits to the conf copy, or through {@code ./relay}
+ * itself. Stopped (SIGTERM, then kill after a minute) after the class, also when it failed.
+ *
+ * <p>Needs the build's layout: run by maven-failsafe after {@code package}, which passes
+ * {@code t2t.project.root}, {@code t2t.james.layout} and {@code t2t.it.work}.
+ */
+final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
+    private static final String EXTENSION_JAR = "t2t-rewrite-extension-james-extension.jar";
+
+    enum Launch { JAVA, RELAY_SCRIPT }
+
+    enum Delivery { GATEWAY, CAPTURE }
+
+    private final Launch launch;
+    private final Delivery delivery;
+    private final String directoryResource;
+    private final Map<String, UnaryOperator<String>> confEdits;
+    private final boolean awaitStart;
+    private final Map<String, String> environment;
+
+    private Path workDir;
+    private Path directoryFile;
+    private int smtpPort;
+    private SmtpSink sink;
+    private Process process;
+
+    private JamesRelay(Builder builder) {
+        this.launch = builder.launch;
+        this.delivery = builder.delivery;
+        this.directoryResource = builder.directoryResource;
+        this.confEdits = new LinkedHashMap<>(builder.confEdits);
+        this.awaitStart = builder.awaitStart;
+        this.environment = new LinkedHashMap<>(builder.environment);
+        if (launch == Launch.RELAY_SCRIPT && !confEdits.isEmpty()) {
+            throw new IllegalArgumentException("./relay uses james-conf/ as it is: no conf edits");
+        }
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    static final class Builder {
+        private Launch launch = Launch.JAVA;
+        private Delivery delivery = Delivery.GATEWAY;
+        private String directoryResource = "/test-directory.json";
+        private final Map<String, UnaryOperator<String>> confEdits = new LinkedHashMap<>();
+        private boolean awaitStart = true;
+        private final Map<String, String> environment = new LinkedHashMap<>();
+
+        /** An environment variable for James (e.g. a secret that conf reads with {@code ${env:...}}). */
+        Builder environment(String name, String value) {
+            environment.put(name, value);
+            return this;
+        }
+
+        /** The directory file James starts with: a test resource, copied into the work dir. */
+        Builder directory(String resource) {
+            this.directoryResource = resource;
+            return this;
+        }
+
+        /** For tests of start-up failures: do not wait for SMTP; see {@link JamesRelay#awaitExit}. */
+        Builder expectingStartFailure() {
+            this.awaitStart = false;
+            return this;
+        }
+
+        Builder launch(Launch value) {
+            this.launch = value;
+            return this;
+        }
+
+        Builder delivery(Delivery value) {
+            this.delivery = value;
+            return this;
+        }
+
+        /** Edits the copy of a {@code james-conf/} file before James starts (tests of other settings). */
+        Builder editConf(String fileName, UnaryOperator<String> edit) {
+            confEdits.merge(fileName, edit, (first, second) -> text -> second.apply(first.apply(text)));
+            return this;
+        }
+
+        JamesRelay build() {
+            return new JamesRelay(this);
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        workDir = Paths.get(required("t2t.it.work")).resolve(context.getRequiredTestClass().getSimpleName());
+        deleteRecursively(workDir);
+        Files.createDirectories(workDir);
+        directoryFile = workDir.resolve("directory.json");
+        try (InputStream in = JamesRelay.class.getResourceAsStream(directoryResource)) {
+            if (in == null) {
+                throw new IllegalStateException("no test resource " + directoryResource);
+            }
+            Files.copy(in, directoryFile);
+        }
+        smtpPort = freePort();
+        if (delivery == Delivery.GATEWAY) {
+            sink = SmtpSink.start();
+        }
+        List<String> command = launch == Launch.JAVA ? javaCommand() : relayCommand();
+        ProcessBuilder builder = new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(workDir.resolve("james.log").toFile());
+        builder.environment().putAll(environment);
+        process = builder.start();
+        if (awaitStart) {
+            awaitSmtpGreeting();
+        }
+    }
+
+    /** Waits for James to exit on its own; empty if it still runs after {@code timeout}. */
+    OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return OptionalInt.of(process.exitValue());
+        }
+        return OptionalInt.empty();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        try {
+            stop();
+        } finally {
+            if (sink != null) {
+                sink.close();
+            }
+        }
+    }
+
+    /** Sends SIGTERM (James's shutdown hook runs) and waits; kills after a minute. The exit code. */
+    int stop() throws InterruptedException {
+        if (process == null) {
+            return -1;
+        }
+        process.destroy();
+        if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+        return process.exitValue();
+    }
+
+    boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    private List<String> javaCommand() throws IOException {
+        Path layout = Paths.get(required("t2t.james.layout"));
+        Path conf = workDir.resolve("conf");
+        copyTree(Paths.get(required("t2t.project.root")).resolve("james-conf"), conf);
+        for (Map.Entry<String, UnaryOperator<String>> edit : confEdits.entrySet()) {
+            Path file = conf.resolve(edit.getKey());
+            Files.writeString(file, edit.getValue().apply(Files.readString(file, UTF_8)), UTF_8);
+        }
+        Files.createDirectories(workDir.resolve("extensions-jars"));
+        Files.copy(layout.resolve("extensions-jars").resolve(EXTENSION_JAR), workDir.resolve("extensions-jars").resolve(EXTENSION_JAR));
+        // As ./relay does: jvm.properties wins over -D, so the run's values are appended to it.
+        List<String> properties = new ArrayList<>();
+        properties.add("");
+        properties.add("# ---- set by the test harness ----");
+        properties.add("t2t.smtp.port=" + smtpPort);
+        properties.add("t2t.delivery=" + (delivery == Delivery.GATEWAY ? "t2t-gateway" : "t2t-capture"));
+        if (sink != null) {
+            properties.add("t2t.gateway=127.0.0.1:" + sink.port());
+        }
+        properties.add("t2t.capture.folder=" + escape(captureFolder()));
+        properties.add("t2t.kept.folder=" + escape(keptFolder()));
+        properties.add("t2t.directory.file=" + escape(directoryFile));
+        Files.write(conf.resolve("jvm.properties"), properties, UTF_8, StandardOpenOption.APPEND);
+
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions());
+        command.add("-cp");
+        command.add(layout.resolve("lib") + "/*");
+        command.add("-Dworking.directory=" + workDir);
+        command.add("-Dextra.props=" + conf.resolve("jvm.properties"));
+        command.add("-Dlogback.configurationFile=" + conf.resolve("logback.xml"));
+        command.add("org.apache.james.MemoryJamesServerMain");
+        return command;
+    }
+
+    private List<String> relayCommand() {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(required("t2t.project.root")).resolve("relay").toString());
+        command.add("--smtp-port");
+        command.add(String.valueOf(smtpPort));
+        command.add("--directory");
+        command.add(directoryFile.toString());
+        command.add("--work-dir");
+        command.add(workDir.toString());
+        if (sink != null) {
+            command.add("--gateway");
+            command.add("127.0.0.1:" + sink.port());
+        } else {
+            command.add("--capture");
+            command.add(captureFolder().toString());
+        }
+        return command;
+    }
+
+    // A small heap and C1 only: a test James handles a few mails and should start fast on 2 cores.
+    private static List<String> jvmOptions() {
+        return List.of("-Xmx512m", "-XX:TieredStopAtLevel=1");
+    }
+
+    private static String escape(Path path) {
+        return path.toString().replace("\\", "\\\\");
+    }
+
+    private void awaitSmtpGreeting() throws Exception {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("James exited with " + process.exitValue() + " before listening; log tail:\n" + logTail());
+            }
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), smtpPort)) {
+                socket.setSoTimeout(10_000);
+                byte[] greeting = new byte[3];
+                if (socket.getInputStream().readNBytes(greeting, 0, 3) == 3 && new String(greeting, UTF_8).equals("220")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(500);
+            }
+        }
+        stop();
+        throw new IllegalStateException("James did not listen on " + smtpPort + " within " + START_TIMEOUT + "; log tail:\n" + logTail());
+    }
+
+    int smtpPort() {
+        return smtpPort;
+    }
+
+    SmtpSink sink() {
+        if (sink == null) {
+            throw new IllegalStateException("no sink: this relay captures into a folder");
+        }
+        return sink;
+    }
+
+    Path workDir() {
+        return workDir;
+    }
+
+    Path directoryFile() {
+        return directoryFile;
+    }
+
+    Path captureFolder() {
+        return workDir.resolve("capture");
+    }
+
+    Path keptFolder() {
+        return workDir.resolve("kept");
+    }
+
+    String log() throws IOException {
+        return Files.readString(workDir.resolve("james.log"), UTF_8);
+    }
+
+    String logTail() {
+        try {
+            String log = log();
+            return log.substring(Math.max(0, log.length() - 4000));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    void send(String sender, List<String> recipients, byte[] message) throws IOException {
+        SmtpClient.sendMessage(smtpPort, sender, recipients, message);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("system property " + property + " is not set: run the *IT tests with mvn verify");
+        }
+        return value;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.t2trewrite.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Not an open relay: a client outside {@code authorizedAddresses} cannot relay. James here listens
+ * on 127.0.0.1 as always, but this test's copy of smtpserver.xml authorises only 10.0.0.0/8, so
+ * the test's own connection is an unauthorised one.
+ */
+class RelayDeniedIT {
+
+    @RegisterExtension
+    static final JamesRelay RELAY = JamesRelay.builder()
+        .editConf("smtpserver.xml", xml -> {
+            String authorised = "<authorizedAddresses>127.0.0.0/8</authorizedAddresses>";
+            assertThat(xml).contains(authorised);
+            return xml.replace(authorised, "<authorizedAddresses>10.0.0.0/8</authorizedAddresses>");
+        })
+        .build();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ext@external.example", "alice@target.example", "alice@source.example"})
+    void refusesRecipientsFromAnUnauthorisedClient(String recipient) throws Exception {
+        try (SmtpClient client = SmtpClient.connect(RELAY.smtpPort())) {
+            assertThat(client.command("MAIL FROM:<someone@external.example>").isPositive()).isTrue();
+
+            SmtpClient.Reply reply = client.command("RCPT TO:<" + recipient + ">");
+
+            assertThat(reply.code()).as("reply %s", reply).isBetween(500, 599);
+        }
+    }
+}

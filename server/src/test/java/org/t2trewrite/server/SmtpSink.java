@@ -1,0 +1,244 @@
+package org.t2trewrite.server;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * A loopback SMTP server for tests, standing in for the next hop: accepts every transaction and
+ * stores its envelope and message bytes ({@link Delivery}). Advertises 8BITMIME and SMTPUTF8 so
+ * that James's client sends 8-bit mail as it is (RFC 6152, RFC 6531). Undoes dot-stuffing
+ * (RFC 5321 §4.5.2) and nothing else: the stored bytes are what the client meant to send.
+ *
+ * <p>Not a validator: it accepts any command argument, has no TLS, no AUTH, no size limit.
+ */
+final class SmtpSink implements AutoCloseable {
+
+    /** One SMTP transaction as received. */
+    static final class Delivery {
+        private final String mailFrom;
+        private final List<String> rcpts;
+        private final byte[] data;
+
+        Delivery(String mailFrom, List<String> rcpts, byte[] data) {
+            this.mailFrom = mailFrom;
+            this.rcpts = List.copyOf(rcpts);
+            this.data = data.clone();
+        }
+
+        /** The reverse path without angle brackets; empty for the null sender. */
+        String mailFrom() {
+            return mailFrom;
+        }
+
+        List<String> rcpts() {
+            return rcpts;
+        }
+
+        byte[] data() {
+            return data.clone();
+        }
+
+        String dataAsString() {
+            return new String(data, StandardCharsets.ISO_8859_1);
+        }
+
+        @Override
+        public String toString() {
+            return "Delivery[from=<" + mailFrom + "> rcpts=" + rcpts + " " + data.length + " bytes]";
+        }
+    }
+
+    private final ServerSocket server;
+    private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "smtp-sink");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final List<Delivery> deliveries = new ArrayList<>();
+
+    private SmtpSink(ServerSocket server) {
+        this.server = server;
+    }
+
+    static SmtpSink start() throws IOException {
+        SmtpSink sink = new SmtpSink(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        sink.workers.submit(sink::acceptLoop);
+        return sink;
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    synchronized List<Delivery> deliveries() {
+        return List.copyOf(deliveries);
+    }
+
+    /**
+     * Waits until {@code count} deliveries matching {@code filter} have arrived and returns them;
+     * returns what arrived by the deadline otherwise (the caller's assertion then fails with it).
+     */
+    List<Delivery> await(Predicate<Delivery> filter, int count, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        synchronized (this) {
+            while (true) {
+                List<Delivery> matching = deliveries.stream().filter(filter).collect(Collectors.toList());
+                long left = Duration.between(Instant.now(), deadline).toMillis();
+                if (matching.size() >= count || left <= 0) {
+                    return matching;
+                }
+                wait(left);
+            }
+        }
+    }
+
+    private synchronized void store(Delivery delivery) {
+        deliveries.add(delivery);
+        notifyAll();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                workers.submit(() -> serve(socket));
+            } catch (SocketException closed) {
+                return;
+            } catch (IOException e) {
+                if (server.isClosed()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket; InputStream in = socket.getInputStream(); OutputStream out = new BufferedOutputStream(socket.getOutputStream())) {
+            reply(out, "220 sink.test ESMTP");
+            String mailFrom = null;
+            List<String> rcpts = new ArrayList<>();
+            while (true) {
+                byte[] line = readLine(in);
+                if (line == null) {
+                    return;
+                }
+                String command = new String(line, StandardCharsets.ISO_8859_1).trim();
+                String verb = command.toUpperCase(Locale.ROOT);
+                if (verb.startsWith("EHLO")) {
+                    reply(out, "250-sink.test\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-PIPELINING\r\n250 SIZE 104857600");
+                } else if (verb.startsWith("HELO")) {
+                    reply(out, "250 sink.test");
+                } else if (verb.startsWith("MAIL FROM:")) {
+                    mailFrom = path(command.substring("MAIL FROM:".length()));
+                    rcpts.clear();
+                    reply(out, "250 2.1.0 ok");
+                } else if (verb.startsWith("RCPT TO:")) {
+                    rcpts.add(path(command.substring("RCPT TO:".length())));
+                    reply(out, "250 2.1.5 ok");
+                } else if (verb.equals("DATA")) {
+                    reply(out, "354 go ahead");
+                    byte[] data = readData(in);
+                    store(new Delivery(mailFrom == null ? "" : mailFrom, rcpts, data));
+                    mailFrom = null;
+                    rcpts.clear();
+                    reply(out, "250 2.0.0 queued");
+                } else if (verb.equals("RSET")) {
+                    mailFrom = null;
+                    rcpts.clear();
+                    reply(out, "250 2.0.0 ok");
+                } else if (verb.equals("NOOP")) {
+                    reply(out, "250 2.0.0 ok");
+                } else if (verb.equals("QUIT")) {
+                    reply(out, "221 2.0.0 bye");
+                    return;
+                } else {
+                    reply(out, "502 5.5.1 not implemented");
+                }
+            }
+        } catch (IOException e) {
+            // The client went away; nothing to store.
+        }
+    }
+
+    /** The address inside {@code <...>}, ignoring ESMTP parameters after it. */
+    private static String path(String argument) {
+        String trimmed = argument.trim();
+        int open = trimmed.indexOf('<');
+        int close = trimmed.indexOf('>', open + 1);
+        if (open >= 0 && close > open) {
+            return trimmed.substring(open + 1, close);
+        }
+        int space = trimmed.indexOf(' ');
+        return space < 0 ? trimmed : trimmed.substring(0, space);
+    }
+
+    private static byte[] readData(InputStream in) throws IOException {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        while (true) {
+            byte[] line = readLine(in);
+            if (line == null) {
+                throw new IOException("connection closed during DATA");
+            }
+            if (isTerminator(line)) {
+                return data.toByteArray();
+            }
+            if (line.length > 0 && line[0] == '.') {
+                data.write(line, 1, line.length - 1);
+            } else {
+                data.write(line);
+            }
+        }
+    }
+
+    private static boolean isTerminator(byte[] line) {
+        return (line.length == 3 && line[0] == '.' && line[1] == '\r' && line[2] == '\n')
+            || (line.length == 2 && line[0] == '.' && line[1] == '\n');
+    }
+
+    /** One line including its line ending (LF or CRLF); null at end of stream. */
+    private static byte[] readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        int b;
+        while ((b = in.read()) != -1) {
+            line.write(b);
+            if (b == '\n') {
+                return line.toByteArray();
+            }
+        }
+        return line.size() == 0 ? null : line.toByteArray();
+    }
+
+    private static void reply(OutputStream out, String text) throws IOException {
+        out.write((text + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
