@@ -2,6 +2,7 @@ package org.t2trewrite.server;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -36,10 +37,27 @@ final class GraphStub implements BeforeAllCallback, AfterAllCallback {
     private static final String SOURCE_SECRET = "source-e2e-secret";
     private static final String TARGET_SECRET = "target-e2e-secret";
 
+    private final String persistedSnapshot;
     private FakeGraph graph;
     private FakeGraph.Tenant source;
     private FakeGraph.Tenant target;
     private Path folder;
+
+    GraphStub() {
+        this(null);
+    }
+
+    private GraphStub(String persistedSnapshot) {
+        this.persistedSnapshot = persistedSnapshot;
+    }
+
+    /**
+     * A Graph that is down (503 to everything, token endpoint included) from the start, and a
+     * snapshot file left by an earlier run: James restarted during an outage.
+     */
+    static GraphStub downWithPersistedSnapshot(String resource) {
+        return new GraphStub(resource);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -63,6 +81,15 @@ final class GraphStub implements BeforeAllCallback, AfterAllCallback {
             .user("t-frank", "frank@target.example", false)
             .group(DAY_TWO_ID, "BT-IntegrationPro-DayTwo")
             .domains("target.example");
+        if (persistedSnapshot != null) {
+            graph.down(true);
+            try (InputStream in = GraphStub.class.getResourceAsStream(persistedSnapshot)) {
+                if (in == null) {
+                    throw new IllegalStateException("no test resource " + persistedSnapshot);
+                }
+                Files.copy(in, snapshotFile());
+            }
+        }
     }
 
     @Override
