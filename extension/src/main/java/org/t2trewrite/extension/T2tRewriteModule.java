@@ -4,9 +4,7 @@ import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 import javax.inject.Singleton;
@@ -77,20 +75,12 @@ public class T2tRewriteModule extends AbstractModule {
                 LOGGER.info("directory: file {} (checked every {})", file, config.pollInterval());
                 return fileDirectory;
             case GRAPH:
-                GraphDirectory graphDirectory = GraphDirectory.start(GraphDirectoryConfig.from(graphKeys(configuration)));
+                GraphDirectory graphDirectory = GraphDirectory.start(GraphDirectoryConfig.from(GraphProperties.from(configuration)));
                 LOGGER.info("directory: Microsoft Graph ({})", graphDirectory);
                 return graphDirectory;
             default:
                 throw new IllegalArgumentException("unknown directory.type " + config.type().name().toLowerCase(Locale.ROOT));
         }
-    }
-
-    /** The {@code graph.*} keys, for the Graph directory's own validation (which rejects unknown ones). */
-    private static Map<String, String> graphKeys(Configuration configuration) {
-        Map<String, String> keys = new HashMap<>();
-        configuration.getKeys(GraphDirectoryConfig.PREFIX.substring(0, GraphDirectoryConfig.PREFIX.length() - 1))
-            .forEachRemaining(key -> keys.put(key, configuration.getString(key)));
-        return keys;
     }
 
     private static Path resolve(String location, FileSystem fileSystem) throws FileNotFoundException {

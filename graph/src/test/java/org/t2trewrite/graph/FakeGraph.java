@@ -43,12 +43,14 @@ import com.sun.net.httpserver.HttpServer;
  *
  * <p>Faults on demand: any status (429 with {@code Retry-After}, 5xx, 410) and slow answers for requests
  * whose path contains a string; {@link #expireDeltaLinks} makes every issued delta link answer 410.
+ *
+ * <p>Public, with graph's test-jar, for the server module's end-to-end tests: a real James syncs from it.
  */
-final class FakeGraph implements AutoCloseable {
+public final class FakeGraph implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One tenant's directory. Every change bumps the tenant's version; delta links carry a version. */
-    final class Tenant {
+    public final class Tenant {
         final String tenantId;
         final String clientId;
         String secret;
@@ -68,7 +70,7 @@ final class FakeGraph implements AutoCloseable {
             this.clientId = clientId;
         }
 
-        Tenant user(String id, String mail, boolean mailbox, String... proxyAddresses) {
+        public Tenant user(String id, String mail, boolean mailbox, String... proxyAddresses) {
             ObjectNode user = JSON.createObjectNode().put("@odata.type", "#microsoft.graph.user").put("id", id)
                 .put("mail", mail).put("userPrincipalName", mail);
             ArrayNode proxies = user.putArray("proxyAddresses");
@@ -83,7 +85,7 @@ final class FakeGraph implements AutoCloseable {
             return put(user);
         }
 
-        Tenant put(ObjectNode user) {
+        public Tenant put(ObjectNode user) {
             synchronized (FakeGraph.this) {
                 users.put(user.get("id").asText(), user);
                 userVersions.put(user.get("id").asText(), ++version);
@@ -91,7 +93,7 @@ final class FakeGraph implements AutoCloseable {
             return this;
         }
 
-        Tenant removeUser(String id) {
+        public Tenant removeUser(String id) {
             synchronized (FakeGraph.this) {
                 users.remove(id);
                 userVersions.put(id, ++version);
@@ -99,7 +101,7 @@ final class FakeGraph implements AutoCloseable {
             return this;
         }
 
-        Tenant group(String id, String name, String... memberIds) {
+        public Tenant group(String id, String name, String... memberIds) {
             synchronized (FakeGraph.this) {
                 groupNames.put(id, name);
                 groupMembers.put(id, new LinkedHashSet<>(List.of(memberIds)));
@@ -108,7 +110,7 @@ final class FakeGraph implements AutoCloseable {
             return this;
         }
 
-        Tenant addMember(String groupId, String memberId) {
+        public Tenant addMember(String groupId, String memberId) {
             synchronized (FakeGraph.this) {
                 groupMembers.get(groupId).add(memberId);
                 groupVersions.put(groupId, ++version);
@@ -116,7 +118,7 @@ final class FakeGraph implements AutoCloseable {
             return this;
         }
 
-        Tenant removeMember(String groupId, String memberId) {
+        public Tenant removeMember(String groupId, String memberId) {
             synchronized (FakeGraph.this) {
                 groupMembers.get(groupId).remove(memberId);
                 groupVersions.put(groupId, ++version);
@@ -124,7 +126,7 @@ final class FakeGraph implements AutoCloseable {
             return this;
         }
 
-        Tenant domains(String... names) {
+        public Tenant domains(String... names) {
             synchronized (FakeGraph.this) {
                 domains.clear();
                 domains.addAll(List.of(names));
@@ -145,7 +147,7 @@ final class FakeGraph implements AutoCloseable {
             }
         }
 
-        int tokensIssued() {
+        public int tokensIssued() {
             synchronized (FakeGraph.this) {
                 return tokensIssued;
             }
@@ -182,7 +184,7 @@ final class FakeGraph implements AutoCloseable {
         this.executor = executor;
     }
 
-    static FakeGraph start() throws IOException {
+    public static FakeGraph start() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         ExecutorService executor = Executors.newCachedThreadPool();
         FakeGraph graph = new FakeGraph(server, executor);
@@ -192,15 +194,15 @@ final class FakeGraph implements AutoCloseable {
         return graph;
     }
 
-    String authorityUrl() {
+    public String authorityUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return authorityUrl() + "/v1.0";
     }
 
-    synchronized Tenant tenant(String tenantId, String clientId, String secret) {
+    public synchronized Tenant tenant(String tenantId, String clientId, String secret) {
         Tenant tenant = new Tenant(tenantId, clientId);
         tenant.secret = secret;
         tenants.put(tenantId, tenant);
@@ -218,31 +220,31 @@ final class FakeGraph implements AutoCloseable {
         return tenants;
     }
 
-    synchronized FakeGraph pageSize(int size) {
+    public synchronized FakeGraph pageSize(int size) {
         this.pageSize = size;
         return this;
     }
 
     /** The next {@code times} requests whose path contains {@code pathPart} answer {@code status}. */
-    synchronized FakeGraph fail(String pathPart, int status, Map<String, String> headers, int times) {
+    public synchronized FakeGraph fail(String pathPart, int status, Map<String, String> headers, int times) {
         faults.add(new Fault(pathPart, status, headers, Duration.ZERO, times));
         return this;
     }
 
     /** The next {@code times} requests whose path contains {@code pathPart} are answered after {@code delay}. */
-    synchronized FakeGraph slow(String pathPart, Duration delay, int times) {
+    public synchronized FakeGraph slow(String pathPart, Duration delay, int times) {
         faults.add(new Fault(pathPart, 0, Map.of(), delay, times));
         return this;
     }
 
     /** While down, every request (token endpoint included) answers 503 without Retry-After. */
-    synchronized FakeGraph down(boolean down) {
+    public synchronized FakeGraph down(boolean down) {
         this.down = down;
         return this;
     }
 
     /** Every delta link issued so far answers 410 Gone from now on. */
-    synchronized FakeGraph expireDeltaLinks() {
+    public synchronized FakeGraph expireDeltaLinks() {
         for (Tenant tenant : tenants.values()) {
             tenant.expiredBefore = tenant.version + 1;
             tenant.version++;
@@ -251,11 +253,11 @@ final class FakeGraph implements AutoCloseable {
     }
 
     /** Requests served so far, as {@code METHOD path?query} (decoded). */
-    List<String> requests() {
+    public List<String> requests() {
         return List.copyOf(requests);
     }
 
-    long count(String part) {
+    public long count(String part) {
         return requests.stream().filter(request -> request.contains(part)).count();
     }
 

@@ -1,0 +1,49 @@
+package org.t2trewrite.extension;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.commons.configuration2.Configuration;
+import org.t2trewrite.graph.GraphDirectoryConfig;
+
+/**
+ * The {@code graph.*} keys of {@code conf/t2trewrite.properties} as James 3.8.1 loaded them, turned back
+ * into the plain strings {@link GraphDirectoryConfig#from(Map)} validates.
+ *
+ * <p>Why not {@code getString}: James's {@code PropertiesProvider} splits every value at commas
+ * ({@code DefaultListDelimiterHandler(',')}), and {@code getString} then answers the first element
+ * only, so {@code graph.source.domains=a.example, b.example} would silently lose {@code b.example}.
+ * A {@code .domains} key is a comma-separated list anyway: its elements are joined again. In any
+ * other key a comma is an error (a group display name, a path) rather than a value cut short;
+ * James's escape {@code \,} keeps a comma in a value.
+ *
+ * <p>Does not validate the keys or values themselves: {@link GraphDirectoryConfig} does.
+ */
+final class GraphProperties {
+    private static final String LIST_SUFFIX = "." + GraphDirectoryConfig.DOMAINS;
+
+    private GraphProperties() {
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the key when James split a value that is not a list
+     */
+    static Map<String, String> from(Configuration configuration) {
+        Map<String, String> keys = new HashMap<>();
+        String prefix = GraphDirectoryConfig.PREFIX.substring(0, GraphDirectoryConfig.PREFIX.length() - 1);
+        configuration.getKeys(prefix).forEachRemaining(key -> {
+            // The two-argument getList: James's one-argument getList splits once more, undoing "\,".
+            List<String> values = configuration.getList(key, List.of()).stream().map(String::valueOf)
+                .collect(Collectors.toList());
+            if (values.size() > 1 && !key.endsWith(LIST_SUFFIX)) {
+                throw new IllegalArgumentException("t2trewrite.properties: " + key + " has a comma in '"
+                    + String.join(", ", values) + "' (James splits values at commas): write it as \\, "
+                    + "(or give the group by its object id)");
+            }
+            keys.put(key, String.join(",", values));
+        });
+        return keys;
+    }
+}
