@@ -1,8 +1,10 @@
 package org.t2trewrite.mailets;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.t2trewrite.core.Address;
 import org.t2trewrite.core.header.HeaderProblem;
 import org.t2trewrite.core.header.Replacement;
 
@@ -17,6 +19,12 @@ final class DecisionLog {
     static String replacements(List<Replacement> replacements) {
         return replacements.stream()
             .map(r -> r.fieldName() + ":" + r.before() + "->" + r.after())
+            .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    static String redirections(Map<Address, Address> redirected) {
+        return redirected.entrySet().stream()
+            .map(entry -> entry.getKey() + "->" + entry.getValue())
             .collect(Collectors.joining(", ", "[", "]"));
     }
 

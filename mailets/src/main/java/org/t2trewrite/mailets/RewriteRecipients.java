@@ -78,7 +78,7 @@ public class RewriteRecipients extends GenericMailet {
         }
         mail.setRecipients(recipients);
         LOGGER.info("mail={} rule=recipients sender={} redirected={} headers={}", mail.getName(),
-            Envelope.sender(mail).map(Address::toString).orElse("<>"), rewrite.redirected(),
+            Envelope.sender(mail).map(Address::toString).orElse("<>"), DecisionLog.redirections(rewrite.redirected()),
             DecisionLog.replacements(rewrite.replacements()));
     }
 
