@@ -1,10 +1,10 @@
 package org.t2trewrite.dkim;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,6 +23,8 @@ import org.t2trewrite.core.Tenant;
 import org.t2trewrite.core.directory.Directory;
 import org.t2trewrite.core.directory.DirectoryUnavailableException;
 import org.t2trewrite.core.directory.Tenants;
+import org.t2trewrite.core.header.HeaderField;
+import org.t2trewrite.core.header.HeaderSection;
 import org.t2trewrite.mailets.MailetParameters;
 import org.t2trewrite.mailets.RawMessage;
 import org.t2trewrite.mailets.RewriteAttributes;
@@ -209,7 +211,7 @@ public class DkimSignRewritten extends GenericMailet {
             return;
         }
         RawMessage raw = RawMessage.read(mail.getMessage());
-        List<HeaderField> fields = withoutReplacedSignatures(HeaderField.parse(raw.header()), ring);
+        HeaderSection fields = withoutReplacedSignatures(HeaderSection.parse(raw.header()), ring);
         byte[] body = Crlf.normalise(raw.body());
         if (convert8Bit) {
             Optional<SevenBitConverter.Entity> converted = SevenBitConverter.convert(fields, body);
@@ -222,7 +224,7 @@ public class DkimSignRewritten extends GenericMailet {
         ByteArrayOutputStream header = new ByteArrayOutputStream(raw.header().length + 1024);
         // RFC 6376 §5.6: the signature field is prepended, above every field it covers.
         signatures.forEach(header::writeBytes);
-        header.writeBytes(HeaderField.join(fields));
+        header.writeBytes(fields.toBytes());
         RawMessage.of(header.toByteArray(), body).installOn(mail);
         LOGGER.debug("mail {}: signed for {} with {}", mail.getName(), domain, domainKeys);
     }
@@ -253,22 +255,17 @@ public class DkimSignRewritten extends GenericMailet {
     }
 
     /** Drops our own earlier signatures (James may run us twice) and, unless kept, the tenants' broken ones. */
-    private List<HeaderField> withoutReplacedSignatures(List<HeaderField> fields, KeyRing ring) throws MessagingException {
-        if (HeaderField.named(fields, SIGNATURE_FIELD).isEmpty()) {
+    private HeaderSection withoutReplacedSignatures(HeaderSection fields, KeyRing ring) throws MessagingException {
+        if (fields.fields(SIGNATURE_FIELD).isEmpty()) {
             return fields;
         }
         Set<Domain> tenantDomains = keepTenantSignatures ? Set.of() : tenantDomains();
-        List<HeaderField> kept = new ArrayList<>(fields.size());
-        for (HeaderField field : fields) {
-            if (field.hasName(SIGNATURE_FIELD) && isReplaced(SignatureTags.parse(field.valueAsString()), ring, tenantDomains)) {
-                continue;
-            }
-            kept.add(field);
-        }
-        return kept;
+        return fields.without(field -> field.hasName(SIGNATURE_FIELD) && isReplaced(field, ring, tenantDomains));
     }
 
-    private static boolean isReplaced(SignatureTags tags, KeyRing ring, Set<Domain> tenantDomains) {
+    private static boolean isReplaced(HeaderField signature, KeyRing ring, Set<Domain> tenantDomains) {
+        // One char per byte, not value()'s UTF-8 decoding: a d= with 8-bit bytes is judged as written.
+        SignatureTags tags = SignatureTags.parse(new String(signature.valueBytes(), StandardCharsets.ISO_8859_1));
         if (tags.domain().isPresent() && tags.selector().isPresent()
             && ring.isOurs(tags.domain().get(), tags.selector().get())) {
             return true;

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.t2trewrite.core.Domain;
+import org.t2trewrite.core.header.HeaderField;
+import org.t2trewrite.core.header.HeaderSection;
 
 /**
  * Makes DKIM-Signature fields (RFC 6376 §3.5) for a message given as header fields and a body
@@ -40,7 +42,7 @@ final class DkimSigner {
      * @param timestamp the {@code t=} value
      * @return one {@code DKIM-Signature} field per key, each ending in CRLF, in key order
      */
-    List<byte[]> sign(List<HeaderField> fields, byte[] body, Domain domain, List<DkimKey> keys, Instant timestamp) {
+    List<byte[]> sign(HeaderSection fields, byte[] body, Domain domain, List<DkimKey> keys, Instant timestamp) {
         String bodyHash = Base64.getEncoder().encodeToString(RelaxedCanonicalization.bodyHash(body));
         List<String> names = signedHeaders.select(fields);
         byte[] signedFields = canonicalSignedFields(fields, names);
@@ -61,15 +63,15 @@ final class DkimSigner {
     }
 
     /** §5.4.2: each name selects the next instance from the bottom; a name with none left selects nothing. */
-    private static byte[] canonicalSignedFields(List<HeaderField> fields, List<String> names) {
+    private static byte[] canonicalSignedFields(HeaderSection fields, List<String> names) {
         Map<String, Integer> used = new HashMap<>();
         ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
         for (String name : names) {
-            List<HeaderField> instances = HeaderField.named(fields, name);
+            List<HeaderField> instances = fields.fields(name);
             int alreadyUsed = used.getOrDefault(name, 0);
             if (alreadyUsed < instances.size()) {
                 HeaderField field = instances.get(instances.size() - 1 - alreadyUsed);
-                RelaxedCanonicalization.header(withoutLineEnding(field.raw()), true, out);
+                RelaxedCanonicalization.header(withoutLineEnding(field.rawBytes()), true, out);
             }
             used.put(name, alreadyUsed + 1);
         }

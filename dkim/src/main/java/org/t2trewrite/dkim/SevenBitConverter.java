@@ -11,6 +11,10 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.t2trewrite.core.header.HeaderField;
+import org.t2trewrite.core.header.HeaderSection;
+import org.t2trewrite.core.header.MessageSplit;
+
 /**
  * Gives every MIME part labelled {@code Content-Transfer-Encoding: 8bit} a 7-bit transfer
  * encoding, at byte level, so that a DKIM signature made afterwards survives a hop without
@@ -44,17 +48,17 @@ final class SevenBitConverter {
     private static final int QP_LINE = 76;
     private static final int SMTP_LINE = 998;
 
-    /** A header section as fields, and a body. */
+    /** A header section and a body. */
     static final class Entity {
-        private final List<HeaderField> fields;
+        private final HeaderSection fields;
         private final byte[] body;
 
-        Entity(List<HeaderField> fields, byte[] body) {
+        Entity(HeaderSection fields, byte[] body) {
             this.fields = fields;
             this.body = body;
         }
 
-        List<HeaderField> fields() {
+        HeaderSection fields() {
             return fields;
         }
 
@@ -67,7 +71,7 @@ final class SevenBitConverter {
     }
 
     /** The message with its {@code 8bit} parts made 7-bit, or empty when nothing needed to change. */
-    static Optional<Entity> convert(List<HeaderField> fields, byte[] body) {
+    static Optional<Entity> convert(HeaderSection fields, byte[] body) {
         return convert(new Entity(fields, body), "text/plain");
     }
 
@@ -82,7 +86,8 @@ final class SevenBitConverter {
             return composite(entity, eightBitLabel, body);
         }
         if (type.equals("message/rfc822") || type.equals("message/global")) {
-            return composite(entity, eightBitLabel, convertEmbedded(entity.body));
+            // An embedded message: its own header section, blank line, body.
+            return composite(entity, eightBitLabel, convertEntity(entity.body, "text/plain"));
         }
         if (!eightBitLabel) {
             return Optional.empty();
@@ -105,32 +110,18 @@ final class SevenBitConverter {
         return newBody.map(converted -> new Entity(entity.fields, converted));
     }
 
-    /** An embedded message: its own header section, blank line, body. */
-    private static Optional<byte[]> convertEmbedded(byte[] content) {
-        int split = headerEnd(content);
-        if (split < 0) {
+    /**
+     * A header section, the CRLF blank line that ends it, and a body: converted, or empty when
+     * nothing changed or there is no blank line (then where the header ends is not certain).
+     */
+    private static Optional<byte[]> convertEntity(byte[] content, String defaultType) {
+        MessageSplit split = HeaderSection.split(content);
+        if (split.bodyOffset() - split.headerEnd() != CRLF.length) {
             return Optional.empty();
         }
-        List<HeaderField> fields = HeaderField.parse(Arrays.copyOfRange(content, 0, split));
-        int bodyStart = split + CRLF.length;
-        return convert(new Entity(fields, Arrays.copyOfRange(content, bodyStart, content.length)), "text/plain")
-            .map(converted -> concat(HeaderField.join(converted.fields), CRLF, converted.body));
-    }
-
-    /**
-     * Index of the CRLF that is the blank line ending a header section (0 when there are no
-     * fields), or -1 when there is none.
-     */
-    private static int headerEnd(byte[] content) {
-        if (startsWith(content, 0, CRLF)) {
-            return 0;
-        }
-        for (int i = 0; i + 3 < content.length; i++) {
-            if (content[i] == '\r' && content[i + 1] == '\n' && content[i + 2] == '\r' && content[i + 3] == '\n') {
-                return i + 2;
-            }
-        }
-        return -1;
+        Entity entity = new Entity(split.header(content), Arrays.copyOfRange(content, split.bodyOffset(), content.length));
+        return convert(entity, defaultType)
+            .map(converted -> concat(converted.fields.toBytes(), CRLF, converted.body));
     }
 
     /** RFC 2046 §5.1.1; empty when the structure is not certain or no part changed. */
@@ -159,7 +150,7 @@ final class SevenBitConverter {
             int partStart = delimiters.get(d)[1];
             // The CRLF before a delimiter belongs to the delimiter, not to the part.
             int partEnd = Math.max(partStart, delimiters.get(d + 1)[0] - CRLF.length);
-            Optional<byte[]> part = convertPart(Arrays.copyOfRange(body, partStart, partEnd), childDefault);
+            Optional<byte[]> part = convertEntity(Arrays.copyOfRange(body, partStart, partEnd), childDefault);
             if (part.isPresent()) {
                 out.write(body, copied, partStart - copied);
                 out.writeBytes(part.get());
@@ -172,17 +163,6 @@ final class SevenBitConverter {
         }
         out.write(body, copied, body.length - copied);
         return Optional.of(out.toByteArray());
-    }
-
-    private static Optional<byte[]> convertPart(byte[] part, String defaultType) {
-        int split = headerEnd(part);
-        if (split < 0) {
-            return Optional.empty();
-        }
-        List<HeaderField> fields = split == 0 ? List.of() : HeaderField.parse(Arrays.copyOfRange(part, 0, split));
-        byte[] body = Arrays.copyOfRange(part, split + CRLF.length, part.length);
-        return convert(new Entity(fields, body), defaultType)
-            .map(converted -> concat(HeaderField.join(converted.fields), CRLF, converted.body));
     }
 
     private static int nextLine(byte[] bytes, int from) {
@@ -218,37 +198,45 @@ final class SevenBitConverter {
         return true;
     }
 
-    static String transferEncoding(List<HeaderField> fields) {
-        List<HeaderField> cte = HeaderField.named(fields, "content-transfer-encoding");
+    static String transferEncoding(HeaderSection fields) {
+        List<HeaderField> cte = fields.fields("content-transfer-encoding");
         if (cte.isEmpty()) {
             return "";
         }
-        return withoutComments(unfold(cte.get(0).valueAsString())).trim().toLowerCase(Locale.ROOT);
+        return withoutComments(unfold(latin1Value(cte.get(0)))).trim().toLowerCase(Locale.ROOT);
     }
 
-    static Optional<String> mediaType(List<HeaderField> fields) {
-        List<HeaderField> contentType = HeaderField.named(fields, "content-type");
+    static Optional<String> mediaType(HeaderSection fields) {
+        List<HeaderField> contentType = fields.fields("content-type");
         if (contentType.isEmpty()) {
             return Optional.empty();
         }
-        String value = withoutComments(unfold(contentType.get(0).valueAsString()));
+        String value = withoutComments(unfold(latin1Value(contentType.get(0))));
         int semicolon = value.indexOf(';');
         String type = (semicolon < 0 ? value : value.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
         // RFC 2045 §5.2: a syntactically invalid Content-Type means text/plain.
         return type.contains("/") ? Optional.of(type) : Optional.empty();
     }
 
-    private static Optional<String> boundary(List<HeaderField> fields) {
-        List<HeaderField> contentType = HeaderField.named(fields, "content-type");
+    private static Optional<String> boundary(HeaderSection fields) {
+        List<HeaderField> contentType = fields.fields("content-type");
         if (contentType.isEmpty()) {
             return Optional.empty();
         }
-        Matcher matcher = BOUNDARY.matcher(unfold(contentType.get(0).valueAsString()));
+        Matcher matcher = BOUNDARY.matcher(unfold(latin1Value(contentType.get(0))));
         if (!matcher.find()) {
             return Optional.empty();
         }
         String boundary = matcher.group(1) != null ? matcher.group(1) : matcher.group(2);
         return boundary.isEmpty() ? Optional.empty() : Optional.of(boundary);
+    }
+
+    /**
+     * The value with one char per byte, not {@link HeaderField#value()}'s UTF-8 decoding: the
+     * boundary found in it is turned back into bytes (ISO-8859-1) to match body bytes exactly.
+     */
+    private static String latin1Value(HeaderField field) {
+        return new String(field.valueBytes(), StandardCharsets.ISO_8859_1);
     }
 
     private static String unfold(String value) {
@@ -260,22 +248,15 @@ final class SevenBitConverter {
     }
 
     /** Replaces the first Content-Transfer-Encoding field, in place, or appends one. */
-    private static List<HeaderField> relabel(List<HeaderField> fields, String encoding) {
-        HeaderField label = HeaderField.of(("Content-Transfer-Encoding: " + encoding + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        List<HeaderField> relabelled = new ArrayList<>(fields.size() + 1);
-        boolean replaced = false;
-        for (HeaderField field : fields) {
-            if (!replaced && field.hasName("content-transfer-encoding")) {
-                relabelled.add(label);
-                replaced = true;
-            } else {
-                relabelled.add(field);
+    private static HeaderSection relabel(HeaderSection fields, String encoding) {
+        HeaderField label = HeaderField.parse(("Content-Transfer-Encoding: " + encoding + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        List<HeaderField> all = fields.fields();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).hasName("content-transfer-encoding")) {
+                return fields.withField(i, label);
             }
         }
-        if (!replaced) {
-            relabelled.add(label);
-        }
-        return relabelled;
+        return fields.append(label);
     }
 
     /** 7bit data per RFC 2045 §2.7: no octet over 127, no NUL, no bare CR or LF, lines of at most 998 octets. */

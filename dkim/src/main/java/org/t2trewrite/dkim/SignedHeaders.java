@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
+import org.t2trewrite.core.header.HeaderSection;
+
 import com.google.common.base.Splitter;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
@@ -84,10 +86,10 @@ public final class SignedHeaders {
     }
 
     /** The {@code h=} names for a message with these fields, in configured order. */
-    List<String> select(List<HeaderField> fields) {
+    List<String> select(HeaderSection fields) {
         List<String> selected = new ArrayList<>();
         for (String name : names) {
-            int present = HeaderField.named(fields, name).size();
+            int present = fields.fields(name).size();
             int count = overSigned.contains(name) ? present + 1 : present;
             for (int i = 0; i < count; i++) {
                 selected.add(name);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -15,15 +14,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.t2trewrite.core.header.HeaderSection;
 
 class SevenBitConverterTest {
     private static Optional<String> convert(String message) {
         byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
         int split = message.indexOf("\r\n\r\n");
         int headerLength = message.substring(0, split + 2).getBytes(StandardCharsets.UTF_8).length;
-        List<HeaderField> fields = HeaderField.parse(java.util.Arrays.copyOfRange(bytes, 0, headerLength));
+        HeaderSection fields = HeaderSection.parse(java.util.Arrays.copyOfRange(bytes, 0, headerLength));
         byte[] body = java.util.Arrays.copyOfRange(bytes, headerLength + 2, bytes.length);
-        return SevenBitConverter.convert(fields, body).map(entity -> new String(HeaderField.join(entity.fields()), StandardCharsets.UTF_8)
+        return SevenBitConverter.convert(fields, body).map(entity -> new String(entity.fields().toBytes(), StandardCharsets.UTF_8)
             + "\r\n" + new String(entity.body(), StandardCharsets.UTF_8));
     }
 

@@ -124,6 +124,19 @@ public final class HeaderField {
         return decode(buffer, start, Math.max(start, end));
     }
 
+    /**
+     * The value's bytes exactly as written: everything after the colon, folding kept, final line
+     * ending removed (the bytes {@link #value()} decodes). For byte-level work where decoding
+     * would lose the original bytes: DKIM canonicalisation (RFC 6376 §3.4), or a MIME boundary
+     * that must match body bytes (RFC 2046 §5.1.1). For an opaque field, the whole line(s)
+     * without the final line ending.
+     */
+    public byte[] valueBytes() {
+        int start = offset + valueStart;
+        int end = offset + length - lineEndingLength();
+        return Arrays.copyOfRange(buffer, start, Math.max(start, end));
+    }
+
     /** The final line ending of the field: {@code "\r\n"}, {@code "\n"} or (last line of input) empty. */
     public String lineEnding() {
         int ending = lineEndingLength();

@@ -164,6 +164,24 @@ public final class HeaderSection {
     }
 
     /**
+     * A section with {@code field} at the end (e.g. a MIME field a part lacked).
+     *
+     * @throws IllegalStateException when the last field has no line ending: the new field would
+     *         continue its line and the bytes would no longer parse back into these fields
+     */
+    public HeaderSection append(HeaderField field) {
+        Objects.requireNonNull(field, "field");
+        if (!fields.isEmpty() && fields.get(fields.size() - 1).lineEnding().isEmpty()) {
+            throw new IllegalStateException("cannot append " + field + " after a last field without a line ending: "
+                + fields.get(fields.size() - 1));
+        }
+        List<HeaderField> copy = new ArrayList<>(fields.size() + 1);
+        copy.addAll(fields);
+        copy.add(field);
+        return new HeaderSection(Collections.unmodifiableList(copy));
+    }
+
+    /**
      * The line ending this section uses, taken from its first field that has one: {@code "\n"}
      * for bare-LF mail, else {@code "\r\n"}. Fields added to the section should use it.
      */

@@ -34,6 +34,7 @@ class HeaderSectionTest {
             Arguments.of("trailing spaces kept", "Subject: s   \r\nTo: b@y \t\r\n", List.of("Subject", "To")),
             Arguments.of("mbox From line is opaque", "From a@x Mon Jan  1 00:00:00 2024\r\nFrom: a@x\r\n", List.of("", "From")),
             Arguments.of("leading continuation is opaque", " stray\r\nFrom: a@x\r\n", List.of("", "From")),
+            Arguments.of("leading tab continuation is opaque", "\tstray\r\nFrom: a@x\r\n", List.of("", "From")),
             Arguments.of("garbage line is opaque", "From: a@x\r\nthis is not a header\r\nTo: b@y\r\n", List.of("From", "", "To")),
             Arguments.of("empty line is opaque", "From: a@x\r\n\r\nTo: b@y\r\n", List.of("From", "", "To")),
             Arguments.of("space before colon (obsolete)", "Subject : s\r\n", List.of("Subject")),
@@ -105,6 +106,34 @@ class HeaderSectionTest {
         assertThat(HeaderField.parse(bytes).value()).isEqualTo(" Gr\u00fc\u00dfe");
     }
 
+    /** name, field bytes (ISO-8859-1, one char a byte), value bytes (the same). */
+    static Stream<Arguments> valueBytes() {
+        return Stream.of(
+            Arguments.of("simple", "Subject: hello\r\n", " hello"),
+            Arguments.of("folded keeps folding", "Subject: a\r\n\tb\r\n", " a\r\n\tb"),
+            Arguments.of("bare LF", "Subject: hello\n", " hello"),
+            Arguments.of("space before colon", "Subject : s\r\n", " s"),
+            Arguments.of("empty value", "X-Empty:\r\n", ""),
+            Arguments.of("UTF-8 bytes stay bytes", "Subject: Gr\u00c3\u00bc\u00c3\u009fe\r\n", " Gr\u00c3\u00bc\u00c3\u009fe"),
+            Arguments.of("invalid UTF-8 stays as written", "Subject: Gr\u00fc\u00dfe\r\n", " Gr\u00fc\u00dfe"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valueBytes")
+    void givesTheValueBytesAsWritten(String name, String field, String value) {
+        HeaderField parsed = HeaderField.parse(field.getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThat(parsed.valueBytes()).isEqualTo(value.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void givesTheWholeLineAsValueBytesOfAnOpaqueField() {
+        HeaderField opaque = HeaderSection.parse(utf8("From a@x 2024\r\n")).fields().get(0);
+
+        assertThat(opaque.valueBytes()).isEqualTo(utf8("From a@x 2024"));
+        assertThat(HeaderSection.parse(utf8("Subject: no end")).fields().get(0).valueBytes()).isEqualTo(utf8(" no end"));
+    }
+
     /** name, bytes that are not exactly one named field, a fragment of the message. */
     static Stream<Arguments> notOneField() {
         return Stream.of(
@@ -150,6 +179,26 @@ class HeaderSectionTest {
 
         assertThat(signed.toBytes()).isEqualTo(utf8("DKIM-Signature: v=1\nFrom: a@x\n"));
         assertThat(signed.fields()).extracting(HeaderField::name).containsExactly("DKIM-Signature", "From");
+    }
+
+    @Test
+    void appendsAField() {
+        HeaderSection section = HeaderSection.parse(utf8("From: a@x\r\n"));
+
+        HeaderSection labelled = section.append(HeaderField.parse(utf8("Content-Transfer-Encoding: 7bit\r\n")));
+
+        assertThat(labelled.toBytes()).isEqualTo(utf8("From: a@x\r\nContent-Transfer-Encoding: 7bit\r\n"));
+        assertThat(section.toBytes()).isEqualTo(utf8("From: a@x\r\n"));
+        assertThat(HeaderSection.parse(new byte[0]).append(HeaderField.parse(utf8("A: 1\n"))).toBytes()).isEqualTo(utf8("A: 1\n"));
+    }
+
+    @Test
+    void refusesToAppendAfterAFieldWithoutLineEnding() {
+        HeaderSection section = HeaderSection.parse(utf8("From: a@x"));
+
+        assertThatThrownBy(() -> section.append(HeaderField.parse(utf8("To: b@y\r\n"))))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("without a line ending");
     }
 
     @Test
