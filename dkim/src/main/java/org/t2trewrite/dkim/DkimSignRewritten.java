@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -213,11 +214,13 @@ public class DkimSignRewritten extends GenericMailet {
         RawMessage raw = RawMessage.read(mail.getMessage());
         HeaderSection fields = withoutReplacedSignatures(HeaderSection.parse(raw.header()), ring);
         byte[] body = Crlf.normalise(raw.body());
+        boolean reencoded = false;
         if (convert8Bit) {
             Optional<SevenBitConverter.Entity> converted = SevenBitConverter.convert(fields, body);
             if (converted.isPresent()) {
                 fields = converted.get().fields();
                 body = converted.get().body();
+                reencoded = true;
             }
         }
         List<byte[]> signatures = signer.sign(fields, body, domain, domainKeys, clock.instant());
@@ -226,7 +229,8 @@ public class DkimSignRewritten extends GenericMailet {
         signatures.forEach(header::writeBytes);
         header.writeBytes(fields.toBytes());
         RawMessage.of(header.toByteArray(), body).installOn(mail);
-        LOGGER.debug("mail {}: signed for {} with {}", mail.getName(), domain, domainKeys);
+        LOGGER.info("mail={} rule=dkim signed d={} keys={} reencoded-8bit={}", mail.getName(), domain,
+            domainKeys.stream().map(DkimKey::toString).collect(Collectors.joining(", ", "[", "]")), reencoded);
     }
 
     private static Domain signingDomain(Mail mail, Attribute marker) throws MessagingException {
