@@ -35,9 +35,9 @@ import java.util.stream.Stream;
  * james-conf/directory.json, so every one is rewritten) over parallel SMTP sessions, first a
  * warm-up (JIT), then the measured batch, and prints messages per second (from the first MAIL
  * to the last message at the sink) and CPU per message: the relay JVM's own, and the whole
- * host's (load generator and sink included, as Postfix's smtp-source/smtp-sink figures in
- * ../shared/notes/james-embedded.md are). Runs the relay twice: with james-conf/ as it is (signing
- * with RSA-2048), and with {@code DkimSignRewritten} removed from mailetcontainer.xml.
+ * host's (load generator and sink included, as in the project's smtp-source/smtp-sink baselines).
+ * Runs the relay twice: with james-conf/ as it is (signing with RSA-2048), and with
+ * {@code DkimSignRewritten} removed from mailetcontainer.xml.
  *
  * <p>{@code ./relay} copies james-conf/ at every start, so each run starts ./relay from a mirror
  * of the project root: links to {@code relay}, {@code server/} (the James layout) and {@code cli/}
