@@ -24,19 +24,20 @@ import org.apache.james.jdkim.exceptions.PermFailException;
 /**
  * The two verifiers of our tests, both fed from one in-memory key store (never DNS): jDKIM 0.3
  * (the library in James; RSA only) and Debian's python3-dkim (dkimpy; RSA and Ed25519).
+ * Public, in this module's test-jar, for the end-to-end tests that verify delivered mail.
  */
-final class Verifiers {
+public final class Verifiers {
     static final Path DEBIAN_PYTHON = Paths.get("/usr/bin/python3");
 
     private final Map<String, String> records = new LinkedHashMap<>();
 
-    Verifiers publish(String selector, String domain, String record) {
+    public Verifiers publish(String selector, String domain, String record) {
         records.put((selector + "._domainkey." + domain).toLowerCase(Locale.ROOT), record);
         return this;
     }
 
     /** The signatures jDKIM verifies; throws when one fails. */
-    List<SignatureRecord> jdkim(byte[] message) throws IOException, FailException {
+    public List<SignatureRecord> jdkim(byte[] message) throws IOException, FailException {
         PublicKeyRecordRetriever store = (method, selector, domain) -> {
             String record = records.get((selector + "._domainkey." + domain).toLowerCase(Locale.ROOT));
             if (record == null) {
@@ -50,7 +51,7 @@ final class Verifiers {
     }
 
     /** Whether Debian's python3-dkim is installed (the lead's CI installs it; a bare JDK box may not). */
-    static boolean pythonDkimInstalled() {
+    public static boolean pythonDkimInstalled() {
         if (!Files.isExecutable(DEBIAN_PYTHON)) {
             return false;
         }
@@ -67,7 +68,7 @@ final class Verifiers {
     }
 
     /** python3-dkim's verdict on every signature of the message. */
-    PythonResult python(byte[] message, Path workDir) {
+    public PythonResult python(byte[] message, Path workDir) {
         try {
             Path script = workDir.resolve("verify_with_keystore.py");
             try (InputStream in = Verifiers.class.getResourceAsStream("verify_with_keystore.py")) {
@@ -97,7 +98,7 @@ final class Verifiers {
         }
     }
 
-    static final class PythonResult {
+    public static final class PythonResult {
         final int exitCode;
         final String output;
 
@@ -106,11 +107,11 @@ final class Verifiers {
             this.output = output;
         }
 
-        boolean allPass() {
+        public boolean allPass() {
             return exitCode == 0;
         }
 
-        List<String> lines() {
+        public List<String> lines() {
             List<String> lines = new ArrayList<>();
             for (String line : output.split("\n")) {
                 if (!line.isBlank()) {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,9 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.t2trewrite.cli.T2tRewriteCli;
+import org.t2trewrite.dkim.DkimKey;
+import org.t2trewrite.dkim.KeyFolder;
+import org.t2trewrite.dkim.Verifiers;
 
 /**
  * Starts a real James 3.8.1 memory server for one test class, laid out the way {@code ./relay}
@@ -57,6 +61,8 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
     private final Map<String, UnaryOperator<String>> confEdits;
     private final boolean awaitStart;
     private final Map<String, String> environment;
+    private final List<List<String>> extraDkimKeygens;
+    private final List<String> domainsWithoutDkimKeys;
 
     private Path workDir;
     private Path directoryFile;
@@ -71,6 +77,8 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         this.confEdits = new LinkedHashMap<>(builder.confEdits);
         this.awaitStart = builder.awaitStart;
         this.environment = new LinkedHashMap<>(builder.environment);
+        this.extraDkimKeygens = List.copyOf(builder.extraDkimKeygens);
+        this.domainsWithoutDkimKeys = List.copyOf(builder.domainsWithoutDkimKeys);
         if (launch == Launch.RELAY_SCRIPT && !confEdits.isEmpty()) {
             throw new IllegalArgumentException("./relay uses james-conf/ as it is: no conf edits");
         }
@@ -87,6 +95,23 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         private final Map<String, UnaryOperator<String>> confEdits = new LinkedHashMap<>();
         private boolean awaitStart = true;
         private final Map<String, String> environment = new LinkedHashMap<>();
+        private final List<List<String>> extraDkimKeygens = new ArrayList<>();
+        private final List<String> domainsWithoutDkimKeys = new ArrayList<>();
+
+        /**
+         * One more {@code dkim-keygen --for-directory} run into the key folder before James starts,
+         * with these options (e.g. {@code --algorithm ed25519 --selector t2ted}): a second key per domain.
+         */
+        Builder dkimKeygen(String... options) {
+            extraDkimKeygens.add(List.of(options));
+            return this;
+        }
+
+        /** Deletes every key of {@code domain} from the key folder before James starts. */
+        Builder withoutDkimKeysFor(String domain) {
+            domainsWithoutDkimKeys.add(domain);
+            return this;
+        }
 
         /** An environment variable for James (e.g. a secret that conf reads with {@code ${env:...}}). */
         Builder environment(String name, String value) {
@@ -303,7 +328,10 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         return workDir.resolve("kept");
     }
 
-    /** The DKIM key folder: as ./relay does by default, a key (selector {@code t2t}) per tenant domain. */
+    /**
+     * The DKIM key folder: as ./relay does by default, a key (selector {@code t2t}) per tenant
+     * domain, plus what the builder's {@code dkimKeygen} and {@code withoutDkimKeysFor} asked for.
+     */
     Path dkimKeys() {
         return workDir.resolve("dkim");
     }
@@ -315,7 +343,35 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         // An invalid directory file (start-up refusal tests) gets no keys: James itself must refuse it.
         T2tRewriteCli.run(new PrintWriter(out), new PrintWriter(err), "dkim-keygen",
             "--for-directory", directoryFile.toString(), "--selector", "t2t", "--out", keys.toString());
+        for (List<String> options : extraDkimKeygens) {
+            List<String> arguments = new ArrayList<>(List.of("dkim-keygen", "--for-directory", directoryFile.toString(),
+                "--out", keys.toString()));
+            arguments.addAll(options);
+            int exit = T2tRewriteCli.run(new PrintWriter(out), new PrintWriter(err), arguments.toArray(new String[0]));
+            if (exit != 0) {
+                throw new IllegalStateException("dkim-keygen " + options + " failed (" + exit + "): " + err);
+            }
+        }
+        for (String domain : domainsWithoutDkimKeys) {
+            try (Stream<Path> files = Files.list(keys)) {
+                for (Path file : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith("._domainkey." + domain + ".pem"))::iterator) {
+                    Files.delete(file);
+                }
+            }
+        }
         return keys;
+    }
+
+    /**
+     * Both DKIM verifiers of the dkim module (jDKIM, python3-dkim), each key of the key folder
+     * published to them as its TXT record: what a receiver would find in DNS, without DNS.
+     */
+    Verifiers dkimVerifiers() {
+        Verifiers verifiers = new Verifiers();
+        for (DkimKey key : KeyFolder.open(dkimKeys(), Clock.systemUTC(), Duration.ofDays(1)).current().all()) {
+            verifiers.publish(key.name().selector().value(), key.name().domain().key(), key.publicKeyRecord());
+        }
+        return verifiers;
     }
 
     String log() throws IOException {

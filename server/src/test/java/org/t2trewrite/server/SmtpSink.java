@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
 /**
  * A loopback SMTP server for tests, standing in for the next hop: accepts every transaction and
  * stores its envelope and message bytes ({@link Delivery}). Advertises 8BITMIME and SMTPUTF8 so
- * that James's client sends 8-bit mail as it is (RFC 6152, RFC 6531). Undoes dot-stuffing
+ * that James's client sends 8-bit mail as it is (RFC 6152, RFC 6531), unless told not to
+ * ({@link #advertise8BitMime}), which makes James downgrade 8-bit parts. Undoes dot-stuffing
  * (RFC 5321 §4.5.2) and nothing else: the stored bytes are what the client meant to send.
  *
  * <p>Not a validator: it accepts any command argument, has no TLS, no AUTH, no size limit.
@@ -73,6 +74,7 @@ final class SmtpSink implements AutoCloseable {
         return thread;
     });
     private final List<Delivery> deliveries = new ArrayList<>();
+    private volatile boolean eightBitMime = true;
 
     private SmtpSink(ServerSocket server) {
         this.server = server;
@@ -86,6 +88,15 @@ final class SmtpSink implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /**
+     * Whether EHLO advertises 8BITMIME, and with it SMTPUTF8 (which needs it, RFC 6531 §3.1). Read
+     * at each EHLO, so it holds for the sessions that start after the call; James's RemoteDelivery
+     * opens one per mail. Without it, a client must send 8-bit parts 7-bit (RFC 6152 §3).
+     */
+    void advertise8BitMime(boolean value) {
+        eightBitMime = value;
     }
 
     synchronized List<Delivery> deliveries() {
@@ -143,7 +154,8 @@ final class SmtpSink implements AutoCloseable {
                 String command = new String(line, StandardCharsets.ISO_8859_1).trim();
                 String verb = command.toUpperCase(Locale.ROOT);
                 if (verb.startsWith("EHLO")) {
-                    reply(out, "250-sink.test\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-PIPELINING\r\n250 SIZE 104857600");
+                    reply(out, "250-sink.test\r\n" + (eightBitMime ? "250-8BITMIME\r\n250-SMTPUTF8\r\n" : "")
+                        + "250-PIPELINING\r\n250 SIZE 104857600");
                 } else if (verb.startsWith("HELO")) {
                     reply(out, "250 sink.test");
                 } else if (verb.startsWith("MAIL FROM:")) {
