@@ -103,6 +103,38 @@ class ByteFidelityIT {
         assertRelayedAs(delivered.data(), sent);
     }
 
+    /** A 20 MB message (a base64 attachment's worth of 76-octet lines) after the given header. */
+    private static String huge(String header) {
+        StringBuilder body = new StringBuilder(21 * 1024 * 1024);
+        String line = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\r\n";
+        while (body.length() < 20 * 1024 * 1024) {
+            body.append(line);
+        }
+        return header + "MIME-Version: 1.0\r\nContent-Type: application/octet-stream\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\n" + body;
+    }
+
+    @Test
+    void relaysAHugeMessageByteForByte() throws Exception {
+        String message = huge("From: frank@source.example\r\nTo: ext@external.example\r\nMessage-ID: <huge-plain@client.example>\r\n");
+
+        RELAY.send("frank@source.example", List.of("ext@external.example"), bytes(message));
+
+        assertRelayedAs(single("huge-plain").data(), bytes(message));
+    }
+
+    @Test
+    void rewritesAndSignsAHugeMessageKeepingItsBody() throws Exception {
+        String message = huge("From: Alice <alice@source.example>\r\nTo: ext@external.example\r\nMessage-ID: <huge-dayone@client.example>\r\n");
+
+        RELAY.send("alice@source.example", List.of("ext@external.example"), bytes(message));
+
+        SmtpSink.Delivery delivered = single("huge-dayone");
+        assertThat(delivered.mailFrom()).isEqualTo("alice@target.example");
+        assertThat(delivered.dataAsString()).startsWith("DKIM-Signature:");
+        assertRelayedAs(delivered.data(), bytes(message.replace("<alice@source.example>", "<alice@target.example>")));
+    }
+
     private static SmtpSink.Delivery single(String id) throws InterruptedException {
         List<SmtpSink.Delivery> delivered = RELAY.sink().await(d -> d.dataAsString().contains("<" + id + "@client.example>"), 1, WAIT);
         assertThat(delivered).as("deliveries of %s; James log tail:%n%s", id, RELAY.logTail()).hasSize(1);

@@ -1,5 +1,6 @@
 package org.t2trewrite.server;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -142,7 +143,7 @@ final class SmtpSink implements AutoCloseable {
     }
 
     private void serve(Socket socket) {
-        try (socket; InputStream in = socket.getInputStream(); OutputStream out = new BufferedOutputStream(socket.getOutputStream())) {
+        try (socket; InputStream in = new BufferedInputStream(socket.getInputStream()); OutputStream out = new BufferedOutputStream(socket.getOutputStream())) {
             reply(out, "220 sink.test ESMTP");
             String mailFrom = null;
             List<String> rcpts = new ArrayList<>();
