@@ -1,9 +1,7 @@
 package org.t2trewrite.extension;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import org.apache.commons.configuration2.Configuration;
 import org.t2trewrite.graph.GraphDirectoryConfig;
@@ -34,15 +32,11 @@ final class GraphProperties {
         Map<String, String> keys = new HashMap<>();
         String prefix = GraphDirectoryConfig.PREFIX.substring(0, GraphDirectoryConfig.PREFIX.length() - 1);
         configuration.getKeys(prefix).forEachRemaining(key -> {
-            // The two-argument getList: James's one-argument getList splits once more, undoing "\,".
-            List<String> values = configuration.getList(key, List.of()).stream().map(String::valueOf)
-                .collect(Collectors.toList());
-            if (values.size() > 1 && !key.endsWith(LIST_SUFFIX)) {
-                throw new IllegalArgumentException("t2trewrite.properties: " + key + " has a comma in '"
-                    + String.join(", ", values) + "' (James splits values at commas): write it as \\, "
-                    + "(or give the group by its object id)");
+            if (key.endsWith(LIST_SUFFIX)) {
+                keys.put(key, String.join(",", PropertyValues.list(configuration, key)));
+            } else {
+                PropertyValues.single(configuration, key).ifPresent(value -> keys.put(key, value));
             }
-            keys.put(key, String.join(",", values));
         });
         return keys;
     }

@@ -5,7 +5,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Optional;
 
 import javax.inject.Singleton;
 
@@ -67,7 +66,7 @@ public class T2tRewriteModule extends AbstractModule {
     private static Directory create(Configuration configuration, FileSystem fileSystem)
         throws IOException, InvalidDirectoryFileException {
         DirectoryConfiguration config = DirectoryConfiguration.from(configuration.getKeys(),
-            key -> Optional.ofNullable(configuration.getString(key, null)));
+            key -> PropertyValues.single(configuration, key));
         switch (config.type()) {
             case FILE:
                 Path file = resolve(config.file().orElseThrow(), fileSystem);

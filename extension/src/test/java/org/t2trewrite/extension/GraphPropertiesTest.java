@@ -73,4 +73,15 @@ class GraphPropertiesTest {
             System.clearProperty("t2t.test.graph.tenant");
         }
     }
+
+    @Test
+    void readsAnEscapedCommaInTheDirectoryFilePathAndRejectsABareOne() throws Exception {
+        Configuration escaped = load("directory.file=/srv/t2t/a\\,b.json");
+        Configuration bare = load("directory.file=/srv/t2t/a,b.json");
+
+        assertThat(PropertyValues.single(escaped, "directory.file")).contains("/srv/t2t/a,b.json");
+        assertThatThrownBy(() -> PropertyValues.single(bare, "directory.file"))
+            .hasMessageContaining("directory.file")
+            .hasMessageContaining("\\,");
+    }
 }
