@@ -90,12 +90,12 @@ public class RewriteBenchmark {
     @Benchmark
     public byte[] senderRewrite() {
         return SenderRewrite.apply(snapshot, HeaderSection.parse(header), Optional.of(Address.parse("user3@source.example")))
-            .header().toBytes();
+            .headers().section().toBytes();
     }
 
     @Benchmark
     public byte[] recipientRewrite() {
-        return RecipientRewrite.apply(snapshot, HeaderSection.parse(header), recipients).header().toBytes();
+        return RecipientRewrite.apply(snapshot, HeaderSection.parse(header), recipients).headers().section().toBytes();
     }
 
     @Benchmark

@@ -62,15 +62,9 @@ public class RewriteRecipients extends GenericMailet {
         RecipientRewrite rewrite = RecipientRewrite.apply(snapshot, HeaderSection.parse(raw.header()),
             Envelope.recipients(mail.getRecipients()));
 
-        if (!rewrite.problems().isEmpty()) {
-            LOGGER.warn("mail={} rule=recipients unparseable fields left unchanged {}", mail.getName(),
-                DecisionLog.problems(rewrite.problems()));
-        }
+        HeaderUpdate.apply(mail, raw, rewrite.headers(), "recipients", LOGGER);
         if (!rewrite.changed()) {
             return;
-        }
-        if (rewrite.headerChanged()) {
-            raw.withHeader(rewrite.header().toBytes()).installOn(mail);
         }
         List<MailAddress> recipients = new ArrayList<>(rewrite.recipients().size());
         for (Address recipient : rewrite.recipients()) {
@@ -79,7 +73,7 @@ public class RewriteRecipients extends GenericMailet {
         mail.setRecipients(recipients);
         LOGGER.info("mail={} rule=recipients sender={} redirected={} headers={}", mail.getName(),
             Envelope.sender(mail).map(Address::toString).orElse("<>"), DecisionLog.redirections(rewrite.redirected()),
-            DecisionLog.replacements(rewrite.replacements()));
+            DecisionLog.replacements(rewrite.headers().replacements()));
     }
 
     @Override

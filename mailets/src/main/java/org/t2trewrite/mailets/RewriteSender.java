@@ -69,16 +69,10 @@ public class RewriteSender extends GenericMailet {
         Optional<Address> sender = Envelope.sender(mail);
         SenderRewrite rewrite = SenderRewrite.apply(snapshot, HeaderSection.parse(raw.header()), sender);
 
-        if (!rewrite.problems().isEmpty()) {
-            LOGGER.warn("mail={} rule=sender unparseable fields left unchanged {}", mail.getName(),
-                DecisionLog.problems(rewrite.problems()));
-        }
+        HeaderUpdate.apply(mail, raw, rewrite.headers(), "sender", LOGGER);
         if (!rewrite.changed()) {
             LOGGER.info("mail={} rule=sender unchanged sender={}", mail.getName(), sender.map(Address::toString).orElse("<>"));
             return;
-        }
-        if (rewrite.headerChanged()) {
-            raw.withHeader(rewrite.header().toBytes()).installOn(mail);
         }
         if (rewrite.senderChanged()) {
             Envelope.setSender(mail, rewrite.sender());
@@ -87,7 +81,7 @@ public class RewriteSender extends GenericMailet {
             mail.setAttribute(new Attribute(RewriteAttributes.SIGNING_DOMAIN, AttributeValue.of(domain.name()))));
         LOGGER.info("mail={} rule=sender sender={}->{} headers={} signing-domain={}", mail.getName(),
             sender.map(Address::toString).orElse("<>"), rewrite.sender().map(Address::toString).orElse("<>"),
-            DecisionLog.replacements(rewrite.replacements()), rewrite.signingDomain().map(Object::toString).orElse("-"));
+            DecisionLog.replacements(rewrite.headers().replacements()), rewrite.signingDomain().map(Object::toString).orElse("-"));
     }
 
     @Override

@@ -12,10 +12,8 @@ import org.t2trewrite.core.Address;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.header.AddressHeaderRewriter;
 import org.t2trewrite.core.header.AddressMapper;
-import org.t2trewrite.core.header.HeaderProblem;
 import org.t2trewrite.core.header.HeaderRewrite;
 import org.t2trewrite.core.header.HeaderSection;
-import org.t2trewrite.core.header.Replacement;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
@@ -76,20 +74,9 @@ public final class RecipientRewrite {
         return redirected;
     }
 
-    public HeaderSection header() {
-        return headers.section();
-    }
-
-    public boolean headerChanged() {
-        return headers.changed();
-    }
-
-    public List<Replacement> replacements() {
-        return headers.replacements();
-    }
-
-    public List<HeaderProblem> problems() {
-        return headers.problems();
+    /** The header after the rewrite, with what was replaced and the fields that could not be parsed. */
+    public HeaderRewrite headers() {
+        return headers;
     }
 
     public boolean changed() {

@@ -1,6 +1,5 @@
 package org.t2trewrite.core.rewrite;
 
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -12,10 +11,8 @@ import org.t2trewrite.core.header.AddressHeaderParser;
 import org.t2trewrite.core.header.AddressHeaderRewriter;
 import org.t2trewrite.core.header.AddressMapper;
 import org.t2trewrite.core.header.HeaderField;
-import org.t2trewrite.core.header.HeaderProblem;
 import org.t2trewrite.core.header.HeaderRewrite;
 import org.t2trewrite.core.header.HeaderSection;
-import org.t2trewrite.core.header.Replacement;
 
 import com.google.common.collect.ImmutableSet;
 
@@ -75,20 +72,9 @@ public final class SenderRewrite {
         return AddressHeaderParser.parse(field).addresses().stream().findFirst();
     }
 
-    public HeaderSection header() {
-        return headers.section();
-    }
-
-    public boolean headerChanged() {
-        return headers.changed();
-    }
-
-    public List<Replacement> replacements() {
-        return headers.replacements();
-    }
-
-    public List<HeaderProblem> problems() {
-        return headers.problems();
+    /** The header after the rewrite, with what was replaced and the fields that could not be parsed. */
+    public HeaderRewrite headers() {
+        return headers;
     }
 
     /** The envelope sender after the rewrite; empty for the null sender. */

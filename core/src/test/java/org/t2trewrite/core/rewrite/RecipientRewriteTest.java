@@ -23,7 +23,7 @@ class RecipientRewriteTest {
             List.of(address("alice@target.example")));
 
         assertThat(rewrite.recipients()).containsExactly(address("alice@source.example"));
-        assertThat(new String(rewrite.header().toBytes(), StandardCharsets.UTF_8))
+        assertThat(new String(rewrite.headers().section().toBytes(), StandardCharsets.UTF_8))
             .isEqualTo("From: Ext <ext@external.example>\r\nTo: Alice Smith <alice@source.example>\r\n");
     }
 
@@ -42,7 +42,7 @@ class RecipientRewriteTest {
         RecipientRewrite rewrite = RecipientRewrite.apply(Fixtures.scenarioDirectory(), header(input),
             List.of(address("alice@target.example")));
 
-        assertThat(new String(rewrite.header().toBytes(), StandardCharsets.UTF_8))
+        assertThat(new String(rewrite.headers().section().toBytes(), StandardCharsets.UTF_8))
             .isEqualTo("To: alice@source.example, carol@source.example\r\nCc: dave@target.example\r\nFrom: alice@target.example\r\n");
     }
 
@@ -55,7 +55,7 @@ class RecipientRewriteTest {
         assertThat(rewrite.changed()).isFalse();
         assertThat(rewrite.recipients()).containsExactly(address("ext@external.example"), address("dave@target.example"),
             address("gina@target.example"));
-        assertThat(rewrite.header().toBytes()).isEqualTo(input.getBytes(StandardCharsets.UTF_8));
+        assertThat(rewrite.headers().section().toBytes()).isEqualTo(input.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -70,7 +70,7 @@ class RecipientRewriteTest {
     void isIdempotent() {
         RecipientRewrite first = RecipientRewrite.apply(Fixtures.scenarioDirectory(), header("To: alice@target.example\r\n"),
             List.of(address("alice@target.example")));
-        RecipientRewrite second = RecipientRewrite.apply(Fixtures.scenarioDirectory(), first.header(), first.recipients());
+        RecipientRewrite second = RecipientRewrite.apply(Fixtures.scenarioDirectory(), first.headers().section(), first.recipients());
 
         assertThat(second.changed()).isFalse();
     }

@@ -28,7 +28,7 @@ class SenderRewriteTest {
             header("From: \"Alice Smith\" <alice@source.example>\r\nTo: Ext <ext@external.example>\r\nCc: bob@source.example\r\nSubject: x\r\n"),
             Optional.of(address("alice@source.example")));
 
-        assertThat(text(rewrite.header())).isEqualTo(
+        assertThat(text(rewrite.headers().section())).isEqualTo(
             "From: \"Alice Smith\" <alice@target.example>\r\nTo: Ext <ext@external.example>\r\nCc: bob@target.example\r\nSubject: x\r\n");
         assertThat(rewrite.sender().map(Address::toString)).contains("alice@target.example");
         assertThat(rewrite.signingDomain()).contains(Domain.of("target.example"));
@@ -43,11 +43,11 @@ class SenderRewriteTest {
 
         SenderRewrite rewrite = SenderRewrite.apply(Fixtures.scenarioDirectory(), header(input), Optional.empty());
 
-        assertThat(text(rewrite.header())).isEqualTo("Sender: alice@target.example\r\nReply-To: <alice@target.example>\r\n"
+        assertThat(text(rewrite.headers().section())).isEqualTo("Sender: alice@target.example\r\nReply-To: <alice@target.example>\r\n"
             + "Resent-From: alice@target.example\r\nResent-Sender: alice@target.example\r\n"
             + "Disposition-Notification-To: alice@target.example\r\nReturn-Receipt-To: alice@target.example\r\n"
             + "From: alice@target.example\r\nX-Original-From: alice@source.example\r\nIn-Reply-To: <alice@source.example>\r\n");
-        assertThat(text(rewrite.header())).contains("X-Original-From: alice@source.example", "In-Reply-To: <alice@source.example>");
+        assertThat(text(rewrite.headers().section())).contains("X-Original-From: alice@source.example", "In-Reply-To: <alice@source.example>");
     }
 
     @Test
@@ -57,7 +57,7 @@ class SenderRewriteTest {
 
         assertThat(rewrite.sender()).isEmpty();
         assertThat(rewrite.senderChanged()).isFalse();
-        assertThat(rewrite.headerChanged()).isTrue();
+        assertThat(rewrite.headers().changed()).isTrue();
     }
 
     @Test
@@ -66,7 +66,7 @@ class SenderRewriteTest {
             header("From: Carol <carol@target.example>\r\nTo: ext@external.example, dave@source.example\r\n"),
             Optional.of(address("carol@target.example")));
 
-        assertThat(text(rewrite.header())).isEqualTo("From: Carol <carol@source.example>\r\nTo: ext@external.example, dave@source.example\r\n");
+        assertThat(text(rewrite.headers().section())).isEqualTo("From: Carol <carol@source.example>\r\nTo: ext@external.example, dave@source.example\r\n");
         assertThat(rewrite.signingDomain()).contains(Domain.of("source.example"));
     }
 
@@ -74,11 +74,11 @@ class SenderRewriteTest {
     void isIdempotent() {
         SenderRewrite first = SenderRewrite.apply(Fixtures.scenarioDirectory(),
             header("From: alice@source.example\r\nCc: bob@source.example\r\n"), Optional.of(address("alice@source.example")));
-        SenderRewrite second = SenderRewrite.apply(Fixtures.scenarioDirectory(), first.header(), first.sender());
+        SenderRewrite second = SenderRewrite.apply(Fixtures.scenarioDirectory(), first.headers().section(), first.sender());
 
         assertThat(second.changed()).isFalse();
         assertThat(second.signingDomain()).isEmpty();
-        assertThat(second.header().toBytes()).isEqualTo(first.header().toBytes());
+        assertThat(second.headers().section().toBytes()).isEqualTo(first.headers().section().toBytes());
     }
 
     @Test
@@ -87,7 +87,7 @@ class SenderRewriteTest {
         SenderRewrite rewrite = SenderRewrite.apply(Fixtures.scenarioDirectory(), header(input), Optional.of(address("frank@source.example")));
 
         assertThat(rewrite.changed()).isFalse();
-        assertThat(text(rewrite.header())).isEqualTo(input);
+        assertThat(text(rewrite.headers().section())).isEqualTo(input);
     }
 
     @Test
