@@ -49,7 +49,8 @@ import org.t2trewrite.core.Domain;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.directory.Tenants;
 import org.t2trewrite.dkim.DkimSignRewritten;
-import org.t2trewrite.mailets.RewriteAttributes;
+import org.t2trewrite.glue.RewriteAttributes;
+import org.t2trewrite.glue.PinnedSnapshots;
 
 /**
  * Sign cost per message: our {@code DkimSignRewritten} with RSA-2048, Ed25519, and both, against
@@ -117,8 +118,8 @@ public class DkimSignBenchmark {
     }
 
     private static DkimSignRewritten ours(Path folder) throws Exception {
-        DkimSignRewritten mailet = new DkimSignRewritten(() -> DirectorySnapshot.of(
-            Tenants.of(Set.of(Domain.of("source.example")), Set.of(Domain.of(DOMAIN))), List.of(), Instant.EPOCH));
+        DkimSignRewritten mailet = new DkimSignRewritten(new PinnedSnapshots(() -> DirectorySnapshot.of(
+            Tenants.of(Set.of(Domain.of("source.example")), Set.of(Domain.of(DOMAIN))), List.of(), Instant.EPOCH)));
         mailet.init(FakeMailetConfig.builder().mailetName("DkimSignRewritten").setProperty("keyFolder", folder.toString()).build());
         return mailet;
     }

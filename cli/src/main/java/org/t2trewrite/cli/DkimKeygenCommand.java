@@ -27,7 +27,7 @@ import org.bouncycastle.util.io.pem.PemWriter;
 import org.t2trewrite.core.Domain;
 import org.t2trewrite.core.Tenant;
 import org.t2trewrite.core.directory.DirectorySnapshot;
-import org.t2trewrite.core.directory.file.DirectoryFile;
+import org.t2trewrite.directory.file.DirectoryFile;
 import org.t2trewrite.dkim.DkimKey;
 import org.t2trewrite.dkim.KeyName;
 import org.t2trewrite.dkim.PemKeys;

@@ -3,8 +3,6 @@ package org.t2trewrite.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
-import org.t2trewrite.graph.GraphCheckCommand;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

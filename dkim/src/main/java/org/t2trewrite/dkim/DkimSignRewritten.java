@@ -1,10 +1,10 @@
 package org.t2trewrite.dkim;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,20 +16,21 @@ import javax.mail.MessagingException;
 
 import org.apache.mailet.Attribute;
 import org.apache.mailet.Mail;
+import org.apache.mailet.ProcessingState;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.t2trewrite.core.Domain;
 import org.t2trewrite.core.Tenant;
-import org.t2trewrite.core.directory.Directory;
-import org.t2trewrite.core.directory.DirectoryUnavailableException;
 import org.t2trewrite.core.directory.Tenants;
 import org.t2trewrite.core.header.HeaderField;
 import org.t2trewrite.core.header.HeaderSection;
-import org.t2trewrite.mailets.MailetParameters;
-import org.t2trewrite.mailets.RawMessage;
-import org.t2trewrite.mailets.RewriteAttributes;
+import org.t2trewrite.glue.MailMessages;
+import org.t2trewrite.glue.MessageBytes;
+import org.t2trewrite.glue.PinnedSnapshots;
+import org.t2trewrite.glue.RewriteAttributes;
 
+import com.google.common.collect.Iterables;
 import com.google.common.collect.Sets;
 
 /**
@@ -79,7 +80,7 @@ import com.google.common.collect.Sets;
  * </ul>
  *
  * <p>The signature fields are prepended to the header bytes and the message installed as bytes
- * ({@link RawMessage}), never through James's header API, so James sends exactly the bytes that
+ * ({@link MailMessages}), never through James's header API, so James sends exactly the bytes that
  * were signed. Line endings of the body are made CRLF first, as the SMTP client would send them.
  *
  * <p>On failure: a marked mail without a key goes to {@code missingKeyProcessor} (see above); an
@@ -113,8 +114,9 @@ public class DkimSignRewritten extends GenericMailet {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(DkimSignRewritten.class);
     private static final String SIGNATURE_FIELD = "dkim-signature";
+    private static final byte[] CRLF = {'\r', '\n'};
 
-    private final Directory directory;
+    private final PinnedSnapshots snapshots;
     private final Clock clock;
 
     private KeyFolder keys;
@@ -125,19 +127,19 @@ public class DkimSignRewritten extends GenericMailet {
     private boolean convert8Bit;
 
     @Inject
-    public DkimSignRewritten(Directory directory) {
-        this(directory, Clock.systemUTC());
+    public DkimSignRewritten(PinnedSnapshots snapshots) {
+        this(snapshots, Clock.systemUTC());
     }
 
-    DkimSignRewritten(Directory directory, Clock clock) {
-        this.directory = directory;
+    DkimSignRewritten(PinnedSnapshots snapshots, Clock clock) {
+        this.snapshots = snapshots;
         this.clock = clock;
     }
 
     @Override
     public void init() throws MessagingException {
-        MailetParameters.checkKnown(this, KEY_FOLDER, SIGNED_HEADERS, OVER_SIGNED_HEADERS, KEEP_TENANT_SIGNATURES,
-            ON_MISSING_KEY, MISSING_KEY_PROCESSOR, CONVERT_8BIT, KEY_FOLDER_CHECK_SECONDS);
+        checkInitParameters(Set.of(KEY_FOLDER, SIGNED_HEADERS, OVER_SIGNED_HEADERS, KEEP_TENANT_SIGNATURES,
+            ON_MISSING_KEY, MISSING_KEY_PROCESSOR, CONVERT_8BIT, KEY_FOLDER_CHECK_SECONDS));
         try {
             signer = new DkimSigner(SignedHeaders.of(
                 getInitParameterAsOptional(SIGNED_HEADERS).map(SignedHeaders::parseList).orElse(SignedHeaders.DEFAULT),
@@ -211,9 +213,9 @@ public class DkimSignRewritten extends GenericMailet {
             missingKey(mail, domain);
             return;
         }
-        RawMessage raw = RawMessage.read(mail.getMessage());
-        HeaderSection fields = withoutReplacedSignatures(HeaderSection.parse(raw.header()), ring);
-        byte[] body = Crlf.normalise(raw.body());
+        MessageBytes message = MailMessages.read(mail);
+        HeaderSection fields = withoutReplacedSignatures(message.header(), ring, mail);
+        byte[] body = Crlf.normalise(message.bodyCopy());
         boolean reencoded = false;
         if (convert8Bit) {
             Optional<SevenBitConverter.Entity> converted = SevenBitConverter.convert(fields, body);
@@ -224,13 +226,25 @@ public class DkimSignRewritten extends GenericMailet {
             }
         }
         List<byte[]> signatures = signer.sign(fields, body, domain, domainKeys, clock.instant());
-        ByteArrayOutputStream header = new ByteArrayOutputStream(raw.header().length + 1024);
         // RFC 6376 §5.6: the signature field is prepended, above every field it covers.
-        signatures.forEach(header::writeBytes);
-        header.writeBytes(fields.toBytes());
-        RawMessage.of(header.toByteArray(), body).installOn(mail);
+        MailMessages.install(mail, MessageBytes.own(join(signatures, fields.toBytes(), body)));
         LOGGER.info("mail={} rule=dkim signed d={} keys={} reencoded-8bit={}", mail.getName(), domain,
             domainKeys.stream().map(DkimKey::toString).collect(Collectors.joining(", ", "[", "]")), reencoded);
+    }
+
+    /** The signed message in one exactly sized array: signature fields, the other fields, a blank line, the body. */
+    private static byte[] join(List<byte[]> signatures, byte[] fields, byte[] body) {
+        int length = fields.length + CRLF.length + body.length;
+        for (byte[] signature : signatures) {
+            length += signature.length;
+        }
+        byte[] message = new byte[length];
+        int position = 0;
+        for (byte[] part : Iterables.concat(signatures, List.of(fields, CRLF, body))) {
+            System.arraycopy(part, 0, message, position, part.length);
+            position += part.length;
+        }
+        return message;
     }
 
     private static Domain signingDomain(Mail mail, Attribute marker) throws MessagingException {
@@ -259,11 +273,11 @@ public class DkimSignRewritten extends GenericMailet {
     }
 
     /** Drops our own earlier signatures (James may run us twice) and, unless kept, the tenants' broken ones. */
-    private HeaderSection withoutReplacedSignatures(HeaderSection fields, KeyRing ring) throws MessagingException {
+    private HeaderSection withoutReplacedSignatures(HeaderSection fields, KeyRing ring, Mail mail) throws MessagingException {
         if (fields.fields(SIGNATURE_FIELD).isEmpty()) {
             return fields;
         }
-        Set<Domain> tenantDomains = keepTenantSignatures ? Set.of() : tenantDomains();
+        Set<Domain> tenantDomains = keepTenantSignatures ? Set.of() : tenantDomains(mail);
         return fields.without(field -> field.hasName(SIGNATURE_FIELD) && isReplaced(field, ring, tenantDomains));
     }
 
@@ -277,13 +291,18 @@ public class DkimSignRewritten extends GenericMailet {
         return tenantDomains.stream().anyMatch(tags::isWithin);
     }
 
-    private Set<Domain> tenantDomains() throws MessagingException {
-        try {
-            Tenants tenants = directory.snapshot().tenants();
-            return Sets.union(tenants.domains(Tenant.SOURCE), tenants.domains(Tenant.TARGET));
-        } catch (DirectoryUnavailableException e) {
-            throw new MessagingException("directory unavailable: cannot tell which DKIM signatures are the tenants'", e);
-        }
+    private Set<Domain> tenantDomains(Mail mail) throws MessagingException {
+        Tenants tenants = snapshots.forMail(mail).tenants();
+        return Sets.union(tenants.domains(Tenant.SOURCE), tenants.domains(Tenant.TARGET));
+    }
+
+    /**
+     * The processor missing-key mail goes to: James checks at start-up that it exists, so a typo
+     * in {@code missingKeyProcessor} stops James instead of losing mail at the first missing key.
+     */
+    @Override
+    public Collection<ProcessingState> requiredProcessingState() {
+        return sendUnsigned ? List.of() : List.of(new ProcessingState(missingKeyProcessor));
     }
 
     @Override

@@ -42,7 +42,8 @@ import org.t2trewrite.core.directory.Directory;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.directory.DirectoryUnavailableException;
 import org.t2trewrite.core.directory.Tenants;
-import org.t2trewrite.mailets.RewriteAttributes;
+import org.t2trewrite.glue.RewriteAttributes;
+import org.t2trewrite.glue.PinnedSnapshots;
 
 class DkimSignRewrittenTest {
     private static final Instant NOW = Instant.parse("2026-01-05T10:00:00Z");
@@ -81,7 +82,7 @@ class DkimSignRewrittenTest {
         for (int i = 0; i < parameters.length; i += 2) {
             config.setProperty(parameters[i], parameters[i + 1]);
         }
-        DkimSignRewritten mailet = new DkimSignRewritten(DIRECTORY, clock);
+        DkimSignRewritten mailet = new DkimSignRewritten(new PinnedSnapshots(DIRECTORY), clock);
         mailet.init(config.build());
         return mailet;
     }
@@ -306,9 +307,9 @@ class DkimSignRewrittenTest {
         writeRsaKey();
         FakeMailetConfig config = FakeMailetConfig.builder().mailetName("DkimSignRewritten")
             .setProperty("keyFolder", keyFolder.toString()).build();
-        DkimSignRewritten mailet = new DkimSignRewritten(() -> {
+        DkimSignRewritten mailet = new DkimSignRewritten(new PinnedSnapshots(() -> {
             throw new DirectoryUnavailableException("no snapshot yet");
-        }, Clock.fixed(NOW, ZoneOffset.UTC));
+        }), Clock.fixed(NOW, ZoneOffset.UTC));
         mailet.init(config);
         Mail mail = marked("DKIM-Signature: v=1; d=source.example; s=s; b=x\r\n" + TestMessages.SIMPLE, "target.example");
 
@@ -452,7 +453,7 @@ class DkimSignRewrittenTest {
 
     static Stream<Arguments> badConfigurations() {
         return Stream.of(
-            Arguments.of("unknownParameter", new String[] {"keyFolders", "/x"}, "unknown parameter(s) [keyFolders]"),
+            Arguments.of("unknownParameter", new String[] {"keyFolders", "/x"}, "Unexpected init parameters found: [keyFolders]"),
             Arguments.of("badOnMissingKey", new String[] {"onMissingKey", "drop"}, "onMissingKey must be 'to-processor' or 'send-unsigned', not 'drop'"),
             Arguments.of("fromNotSigned", new String[] {"signedHeaders", "To:Subject"}, "must include From"),
             Arguments.of("overSignedNotSigned", new String[] {"overSignedHeaders", "Subject", "signedHeaders", "From"}, "over-signed header 'Subject'"),

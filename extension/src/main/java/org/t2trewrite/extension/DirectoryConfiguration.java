@@ -1,13 +1,14 @@
 package org.t2trewrite.extension;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+
+import org.t2trewrite.graph.GraphDirectoryConfig;
 
 import com.google.common.collect.ImmutableSet;
 
@@ -79,24 +80,18 @@ public final class DirectoryConfiguration {
         }
     }
 
+    /** James's duration grammar ({@link GraphDirectoryConfig#parseDuration}), positive. */
     static Duration parseDuration(String value) {
-        String text = value.trim().toLowerCase(Locale.ROOT);
+        Duration duration;
         try {
-            Duration duration;
-            if (text.endsWith("ms")) {
-                duration = Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2).trim()));
-            } else if (text.endsWith("s") && !text.startsWith("p")) {
-                duration = Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1).trim()));
-            } else {
-                duration = Duration.parse(text.toUpperCase(Locale.ROOT));
-            }
-            if (duration.isNegative() || duration.isZero()) {
-                throw new IllegalArgumentException("t2trewrite.properties: " + POLL_INTERVAL + " must be positive, not '" + value + "'");
-            }
-            return duration;
-        } catch (NumberFormatException | DateTimeParseException e) {
+            duration = GraphDirectoryConfig.parseDuration(value);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("t2trewrite.properties: " + POLL_INTERVAL + " is not a duration: '" + value + "'", e);
         }
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("t2trewrite.properties: " + POLL_INTERVAL + " must be positive, not '" + value + "'");
+        }
+        return duration;
     }
 
     public Type type() {

@@ -15,8 +15,9 @@ import org.apache.james.utils.PropertiesProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.t2trewrite.core.directory.Directory;
-import org.t2trewrite.core.directory.file.FileDirectory;
-import org.t2trewrite.core.directory.file.InvalidDirectoryFileException;
+import org.t2trewrite.directory.file.FileDirectory;
+import org.t2trewrite.directory.file.InvalidDirectoryFileException;
+import org.t2trewrite.glue.PinnedSnapshots;
 import org.t2trewrite.graph.GraphDirectory;
 import org.t2trewrite.graph.GraphDirectoryConfig;
 
@@ -34,7 +35,8 @@ import com.google.inject.Provides;
  *
  * <p>James instantiates extension modules from its own injector and builds a child injector per
  * loader (mailets, matchers); the module is a singleton of the parent injector and creates the
- * directory once, so matchers and mailets see the same snapshots and one file watcher runs.
+ * directory and its {@link PinnedSnapshots} once, so matchers and mailets see the same snapshots,
+ * pinned per mail, and one file watcher runs.
  *
  * <p>On failure: a missing or invalid configuration or directory file stops James at start-up
  * with a message naming the key, file, line and problem.
@@ -45,6 +47,7 @@ public class T2tRewriteModule extends AbstractModule {
     private static final Logger LOGGER = LoggerFactory.getLogger(T2tRewriteModule.class);
 
     private Directory directory;
+    private PinnedSnapshots snapshots;
 
     @Provides
     synchronized Directory directory(PropertiesProvider properties, FileSystem fileSystem)
@@ -53,6 +56,15 @@ public class T2tRewriteModule extends AbstractModule {
             directory = create(read(properties), fileSystem);
         }
         return directory;
+    }
+
+    /** One instance for every matcher and mailet, so that all of them see the snapshot pinned to a mail. */
+    @Provides
+    synchronized PinnedSnapshots snapshots(Directory directory) {
+        if (snapshots == null) {
+            snapshots = new PinnedSnapshots(directory);
+        }
+        return snapshots;
     }
 
     private static Configuration read(PropertiesProvider properties) throws ConfigurationException {

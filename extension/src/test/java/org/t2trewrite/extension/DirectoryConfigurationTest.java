@@ -27,7 +27,7 @@ class DirectoryConfigurationTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({"500ms,PT0.5S", "2s,PT2S", "PT3S,PT3S", "pt1m,PT1M"})
+    @CsvSource({"500ms,PT0.5S", "2s,PT2S", "3 seconds,PT3S", "1m,PT1M", "1500,PT1.5S"})
     void parsesPollIntervals(String value, String expected) {
         assertThat(parse(Map.of("directory.file", "/x.json", "directory.pollInterval", value)).pollInterval())
             .isEqualTo(Duration.parse(expected));

@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,6 +18,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import org.apache.james.util.DurationParser;
 import org.t2trewrite.core.Domain;
 import org.t2trewrite.core.Group;
 import org.t2trewrite.core.Tenant;
@@ -89,7 +88,6 @@ public final class GraphDirectoryConfig {
     /** Every key this class reads; anything else under {@code graph.} is a typo. */
     public static final Set<String> KNOWN_KEYS = knownKeys();
     private static final Pattern TENANT_ID_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}");
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
     private static final Duration MIN_INTERVAL = Duration.ofMillis(100);
     private static final Duration MAX_INTERVAL = Duration.ofMinutes(10);
 
@@ -304,26 +302,17 @@ public final class GraphDirectoryConfig {
         return duration;
     }
 
-    /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT5S}). */
-    static Duration parseDuration(String value) {
-        java.util.regex.Matcher matcher = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-        if (matcher.matches()) {
-            long amount = Long.parseLong(matcher.group(1));
-            switch (matcher.group(2)) {
-                case "ms":
-                    return Duration.ofMillis(amount);
-                case "s":
-                    return Duration.ofSeconds(amount);
-                case "m":
-                    return Duration.ofMinutes(amount);
-                default:
-                    return Duration.ofHours(amount);
-            }
-        }
+    /**
+     * James's duration grammar ({@link DurationParser}), the one every duration key of
+     * {@code t2trewrite.properties} and James's own configuration use: a number and a unit
+     * ({@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 3 days}); a bare number is
+     * milliseconds, as in James.
+     */
+    public static Duration parseDuration(String value) {
         try {
-            return Duration.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("not a duration (like 500ms, 5s, 1m or PT5S)", e);
+            return DurationParser.parse(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a duration (like 500ms, 5s, 1m or 2h): " + e.getMessage(), e);
         }
     }
 

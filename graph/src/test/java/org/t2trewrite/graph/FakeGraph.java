@@ -53,11 +53,11 @@ public final class FakeGraph implements AutoCloseable {
     public final class Tenant {
         final String tenantId;
         final String clientId;
-        String secret;
+        public String secret;
         PublicKey certificateKey;
         final Map<String, ObjectNode> users = new TreeMap<>();
         final Map<String, Long> userVersions = new HashMap<>();
-        final Map<String, String> groupNames = new TreeMap<>();
+        public final Map<String, String> groupNames = new TreeMap<>();
         final Map<String, Set<String>> groupMembers = new HashMap<>();
         final Map<String, Long> groupVersions = new HashMap<>();
         final List<String> domains = new ArrayList<>();

@@ -133,7 +133,7 @@ class GraphDirectoryConfigTest {
     }
 
     @ParameterizedTest(name = "{0} = {1}")
-    @CsvSource({"500ms, PT0.5S", "5s, PT5S", "2m, PT2M", "1h, PT1H", "PT15S, PT15S"})
+    @CsvSource({"500ms, PT0.5S", "5s, PT5S", "2m, PT2M", "1h, PT1H", "15 seconds, PT15S"})
     void durationsAreReadInShortOrIsoForm(String text, String iso) {
         assertThat(GraphDirectoryConfig.parseDuration(text)).isEqualTo(Duration.parse(iso));
     }

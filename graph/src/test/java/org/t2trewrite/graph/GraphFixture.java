@@ -24,20 +24,20 @@ import java.util.Map;
  *   dave   -                                     dave   mail user
  * </pre>
  */
-final class GraphFixture {
-    static final String DAY_ONE_ID = "10000000-0000-0000-0000-000000000001";
-    static final String DAY_TWO_SOURCE_ID = "10000000-0000-0000-0000-000000000002";
-    static final String NESTED_ID = "10000000-0000-0000-0000-000000000003";
-    static final String DAY_TWO_TARGET_ID = "20000000-0000-0000-0000-000000000002";
-    static final String SOURCE_SECRET = "source-s3cret-value";
-    static final String TARGET_SECRET = "target-s3cret-value";
+public final class GraphFixture {
+    public static final String DAY_ONE_ID = "10000000-0000-0000-0000-000000000001";
+    public static final String DAY_TWO_SOURCE_ID = "10000000-0000-0000-0000-000000000002";
+    public static final String NESTED_ID = "10000000-0000-0000-0000-000000000003";
+    public static final String DAY_TWO_TARGET_ID = "20000000-0000-0000-0000-000000000002";
+    public static final String SOURCE_SECRET = "source-s3cret-value";
+    public static final String TARGET_SECRET = "target-s3cret-value";
 
-    final FakeGraph graph;
-    final FakeGraph.Tenant source;
-    final FakeGraph.Tenant target;
-    final Map<String, String> properties = new HashMap<>();
+    public final FakeGraph graph;
+    public final FakeGraph.Tenant source;
+    public final FakeGraph.Tenant target;
+    public final Map<String, String> properties = new HashMap<>();
 
-    GraphFixture(Path directory) throws IOException {
+    public GraphFixture(Path directory) throws IOException {
         graph = FakeGraph.start();
         source = graph.tenant("source-tenant", "source-app", SOURCE_SECRET);
         target = graph.tenant("target-tenant", "target-app", TARGET_SECRET);
@@ -71,17 +71,17 @@ final class GraphFixture {
         properties.put("graph.syncInterval", "200ms");
     }
 
-    GraphFixture with(String key, String value) {
+    public GraphFixture with(String key, String value) {
         properties.put(key, value);
         return this;
     }
 
-    GraphFixture without(String key) {
+    public GraphFixture without(String key) {
         properties.remove(key);
         return this;
     }
 
-    GraphDirectoryConfig config() {
+    public GraphDirectoryConfig config() {
         return GraphDirectoryConfig.from(properties);
     }
 

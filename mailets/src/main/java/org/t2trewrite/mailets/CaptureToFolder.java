@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import javax.mail.MessagingException;
@@ -91,7 +92,7 @@ public class CaptureToFolder extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        MailetParameters.checkKnown(this, FOLDER);
+        checkInitParameters(Set.of(FOLDER));
         folder = parseFolder(getInitParameter(FOLDER));
     }
 

@@ -1,11 +1,15 @@
 package org.t2trewrite.mailets;
 
+import java.util.Set;
+
 import javax.mail.MessagingException;
 
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.t2trewrite.glue.MailMessages;
+import org.t2trewrite.glue.MessageBytes;
 
 /**
  * Re-installs the message as James received it (minus what earlier mailets removed, such as
@@ -26,7 +30,11 @@ import org.slf4j.LoggerFactory;
  * <p>On failure: a message that cannot be read throws {@link MessagingException}; James sends the
  * mail to the {@code error} processor, which keeps it.
  *
- * <p>Limitations: see {@link RawMessage} (whole message in memory; a missing blank line after
+ * <p>Cost: one copy of the message, the only one our pieces make of a mail nobody rewrites;
+ * the matchers and mailets that follow read these bytes and their parse without copying
+ * ({@link MailMessages}).
+ *
+ * <p>Limitations: see {@link MailMessages} (whole message in memory; a missing blank line after
  * the header section is added).
  */
 public class PreserveMessageBytes extends GenericMailet {
@@ -34,14 +42,14 @@ public class PreserveMessageBytes extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        MailetParameters.checkKnown(this);
+        checkInitParameters(Set.of());
     }
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        RawMessage raw = RawMessage.read(mail.getMessage());
-        raw.installOn(mail);
-        LOGGER.debug("mail {}: message bytes preserved ({} bytes)", mail.getName(), raw.size());
+        MessageBytes message = MailMessages.copyOf(mail.getMessage());
+        MailMessages.install(mail, message);
+        LOGGER.debug("mail {}: message bytes preserved ({} bytes)", mail.getName(), message.size());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.t2trewrite.mailets;
 
+import java.util.Set;
+
 import javax.mail.MessagingException;
 
 import org.apache.mailet.Mail;
@@ -7,6 +9,8 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.t2trewrite.core.header.HeaderSection;
+import org.t2trewrite.glue.MailMessages;
+import org.t2trewrite.glue.MessageBytes;
 
 /**
  * Removes every {@code Bcc} header field (RFC 5322 §3.6.3: blind recipients must not be shown to
@@ -33,7 +37,7 @@ import org.t2trewrite.core.header.HeaderSection;
  * the mail to the {@code error} processor, which keeps it.
  *
  * <p>Limitations: {@code Resent-Bcc} is kept, as James and its SMTP client keep it. A message
- * without {@code Bcc} is not touched. See {@link RawMessage} for how the bytes are carried.
+ * without {@code Bcc} is not touched. See {@link MailMessages} for how the bytes are carried.
  */
 public class RemoveBcc extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(RemoveBcc.class);
@@ -41,7 +45,7 @@ public class RemoveBcc extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        MailetParameters.checkKnown(this);
+        checkInitParameters(Set.of());
     }
 
     @Override
@@ -49,10 +53,10 @@ public class RemoveBcc extends GenericMailet {
         if (mail.getMessage().getHeader(BCC) == null) {
             return;
         }
-        RawMessage raw = RawMessage.read(mail.getMessage());
-        HeaderSection header = HeaderSection.parse(raw.header());
+        MessageBytes message = MailMessages.copyOf(mail.getMessage());
+        HeaderSection header = message.header();
         HeaderSection withoutBcc = header.without(field -> field.hasName(BCC));
-        raw.withHeader(withoutBcc.toBytes()).installOn(mail);
+        MailMessages.install(mail, message.withHeader(withoutBcc));
         LOGGER.debug("mail {}: {} Bcc field(s) removed", mail.getName(),
             header.fields().size() - withoutBcc.fields().size());
     }

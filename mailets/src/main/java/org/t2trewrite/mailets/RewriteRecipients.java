@@ -2,6 +2,7 @@ package org.t2trewrite.mailets;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -12,10 +13,12 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.t2trewrite.core.Address;
-import org.t2trewrite.core.directory.Directory;
 import org.t2trewrite.core.directory.DirectorySnapshot;
-import org.t2trewrite.core.header.HeaderSection;
 import org.t2trewrite.core.rewrite.RecipientRewrite;
+import org.t2trewrite.glue.Envelope;
+import org.t2trewrite.glue.MailMessages;
+import org.t2trewrite.glue.MessageBytes;
+import org.t2trewrite.glue.PinnedSnapshots;
 
 /**
  * Redirects mail for an eligible person to the tenant where their mailbox lives now (design
@@ -43,26 +46,26 @@ import org.t2trewrite.core.rewrite.RecipientRewrite;
 public class RewriteRecipients extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(RewriteRecipients.class);
 
-    private final Directory directory;
+    private final PinnedSnapshots snapshots;
 
     @Inject
-    public RewriteRecipients(Directory directory) {
-        this.directory = directory;
+    public RewriteRecipients(PinnedSnapshots snapshots) {
+        this.snapshots = snapshots;
     }
 
     @Override
     public void init() throws MessagingException {
-        MailetParameters.checkKnown(this);
+        checkInitParameters(Set.of());
     }
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        DirectorySnapshot snapshot = Envelope.snapshot(directory, mail);
-        RawMessage raw = RawMessage.read(mail.getMessage());
-        RecipientRewrite rewrite = RecipientRewrite.apply(snapshot, HeaderSection.parse(raw.header()),
+        DirectorySnapshot snapshot = snapshots.forMail(mail);
+        MessageBytes message = MailMessages.read(mail);
+        RecipientRewrite rewrite = RecipientRewrite.apply(snapshot, message.header(),
             Envelope.recipients(mail.getRecipients()));
 
-        HeaderUpdate.apply(mail, raw, rewrite.headers(), "recipients", LOGGER);
+        HeaderUpdate.apply(mail, message, rewrite.headers(), "recipients", LOGGER);
         if (!rewrite.changed()) {
             return;
         }

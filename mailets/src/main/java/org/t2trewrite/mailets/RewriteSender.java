@@ -1,6 +1,7 @@
 package org.t2trewrite.mailets;
 
 import java.util.Optional;
+import java.util.Set;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -12,10 +13,13 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.t2trewrite.core.Address;
-import org.t2trewrite.core.directory.Directory;
 import org.t2trewrite.core.directory.DirectorySnapshot;
-import org.t2trewrite.core.header.HeaderSection;
 import org.t2trewrite.core.rewrite.SenderRewrite;
+import org.t2trewrite.glue.Envelope;
+import org.t2trewrite.glue.MailMessages;
+import org.t2trewrite.glue.MessageBytes;
+import org.t2trewrite.glue.PinnedSnapshots;
+import org.t2trewrite.glue.RewriteAttributes;
 
 /**
  * Presents every eligible person in the mail with the address of their group: DayOne members
@@ -37,7 +41,8 @@ import org.t2trewrite.core.rewrite.SenderRewrite;
  * address, for {@code DkimSignRewritten}. Idempotent: a second run changes nothing.
  *
  * <p>Parameters: none. The directory comes from the Guice module named in
- * {@code extensions.properties}.
+ * {@code extensions.properties}; the decision uses the snapshot the mail's matcher used
+ * ({@link PinnedSnapshots}), so the matcher's decision is the one applied.
  *
  * <p>On failure: an unavailable directory throws {@link MessagingException}; James sends the
  * mail to the processor's error handling (the {@code error} processor keeps it). An address
@@ -50,26 +55,26 @@ import org.t2trewrite.core.rewrite.SenderRewrite;
 public class RewriteSender extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(RewriteSender.class);
 
-    private final Directory directory;
+    private final PinnedSnapshots snapshots;
 
     @Inject
-    public RewriteSender(Directory directory) {
-        this.directory = directory;
+    public RewriteSender(PinnedSnapshots snapshots) {
+        this.snapshots = snapshots;
     }
 
     @Override
     public void init() throws MessagingException {
-        MailetParameters.checkKnown(this);
+        checkInitParameters(Set.of());
     }
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        DirectorySnapshot snapshot = Envelope.snapshot(directory, mail);
-        RawMessage raw = RawMessage.read(mail.getMessage());
+        DirectorySnapshot snapshot = snapshots.forMail(mail);
+        MessageBytes message = MailMessages.read(mail);
         Optional<Address> sender = Envelope.sender(mail);
-        SenderRewrite rewrite = SenderRewrite.apply(snapshot, HeaderSection.parse(raw.header()), sender);
+        SenderRewrite rewrite = SenderRewrite.apply(snapshot, message.header(), sender);
 
-        HeaderUpdate.apply(mail, raw, rewrite.headers(), "sender", LOGGER);
+        HeaderUpdate.apply(mail, message, rewrite.headers(), "sender", LOGGER);
         if (!rewrite.changed()) {
             LOGGER.info("mail={} rule=sender unchanged sender={}", mail.getName(), sender.map(Address::toString).orElse("<>"));
             return;

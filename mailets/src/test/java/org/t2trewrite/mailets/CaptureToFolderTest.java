@@ -65,7 +65,7 @@ class CaptureToFolderTest {
         return Stream.of(
             Arguments.of("missing folder", Map.of(), "parameter 'folder' is required"),
             Arguments.of("blank folder", Map.of("folder", "  "), "parameter 'folder' is required"),
-            Arguments.of("unknown parameter", Map.of("folder", "x", "foldr", "y"), "unknown parameter(s) [foldr]"));
+            Arguments.of("unknown parameter", Map.of("folder", "x", "foldr", "y"), "Unexpected init parameters found: [foldr]"));
     }
 
     @ParameterizedTest(name = "{0}")

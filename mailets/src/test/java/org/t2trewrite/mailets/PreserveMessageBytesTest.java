@@ -94,7 +94,7 @@ class PreserveMessageBytesTest {
         assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder().mailetName("PreserveMessageBytes")
             .setProperty("folder", "x").build()))
             .isInstanceOf(MessagingException.class)
-            .hasMessageContaining("unknown parameter(s) [folder]");
+            .hasMessageContaining("Unexpected init parameters found: [folder]");
     }
 
     @Test

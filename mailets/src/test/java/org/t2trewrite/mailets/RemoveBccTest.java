@@ -72,7 +72,7 @@ class RemoveBccTest {
         assertThatThrownBy(() -> new RemoveBcc().init(FakeMailetConfig.builder().mailetName("RemoveBcc")
             .setProperty("name", "bcc").build()))
             .isInstanceOf(MessagingException.class)
-            .hasMessageContaining("unknown parameter(s) [name]");
+            .hasMessageContaining("Unexpected init parameters found: [name]");
     }
 
     private static RemoveBcc mailet() throws MessagingException {

@@ -16,13 +16,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.t2trewrite.core.Fixtures;
 import org.t2trewrite.core.directory.DirectoryUnavailableException;
+import org.t2trewrite.glue.PinnedSnapshots;
 
 class RewriteRecipientsTest {
     private RewriteRecipients mailet;
 
     @BeforeEach
     void setUp() throws Exception {
-        mailet = new RewriteRecipients(Fixtures::scenarioDirectory);
+        mailet = new RewriteRecipients(new PinnedSnapshots(Fixtures::scenarioDirectory));
         mailet.init(FakeMailetConfig.builder().mailetName("RewriteRecipients").build());
     }
 
@@ -71,9 +72,9 @@ class RewriteRecipientsTest {
 
     @Test
     void throwsWhenDirectoryIsUnavailable() throws Exception {
-        RewriteRecipients unavailable = new RewriteRecipients(() -> {
+        RewriteRecipients unavailable = new RewriteRecipients(new PinnedSnapshots(() -> {
             throw new DirectoryUnavailableException("graph down, no snapshot");
-        });
+        }));
         MailImpl mail = received("ext@external.example", rcpts("alice@target.example"), "To: alice@target.example\r\n\r\nx\r\n");
 
         assertThatThrownBy(() -> unavailable.service(mail)).isInstanceOf(MessagingException.class)

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.t2trewrite.core.Fixtures;
 import org.t2trewrite.core.directory.Directory;
 import org.t2trewrite.core.directory.DirectoryUnavailableException;
+import org.t2trewrite.glue.PinnedSnapshots;
+import org.t2trewrite.glue.RewriteAttributes;
 
 class RewriteSenderTest {
     private static final Directory SCENARIOS = Fixtures::scenarioDirectory;
@@ -32,7 +34,7 @@ class RewriteSenderTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        mailet = new RewriteSender(SCENARIOS);
+        mailet = new RewriteSender(new PinnedSnapshots(SCENARIOS));
         // The parameters of the Javadoc snippet: none.
         mailet.init(FakeMailetConfig.builder().mailetName("RewriteSender").build());
     }
@@ -98,9 +100,9 @@ class RewriteSenderTest {
 
     @Test
     void throwsWhenDirectoryIsUnavailableSoJamesKeepsTheMail() throws Exception {
-        RewriteSender unavailable = new RewriteSender(() -> {
+        RewriteSender unavailable = new RewriteSender(new PinnedSnapshots(() -> {
             throw new DirectoryUnavailableException("no snapshot yet");
-        });
+        }));
         unavailable.init(FakeMailetConfig.builder().mailetName("RewriteSender").build());
         MailImpl mail = received("alice@source.example", rcpts("ext@external.example"), DAYONE_MAIL);
 
@@ -112,7 +114,7 @@ class RewriteSenderTest {
 
     @Test
     void rejectsUnknownParameter() {
-        assertThatThrownBy(() -> new RewriteSender(SCENARIOS).init(FakeMailetConfig.builder().mailetName("RewriteSender")
+        assertThatThrownBy(() -> new RewriteSender(new PinnedSnapshots(SCENARIOS)).init(FakeMailetConfig.builder().mailetName("RewriteSender")
             .setProperty("group", "DayOne").build()))
             .isInstanceOf(MessagingException.class)
             .hasMessageContaining("[group]");

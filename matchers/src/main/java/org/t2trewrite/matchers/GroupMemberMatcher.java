@@ -13,9 +13,11 @@ import org.slf4j.LoggerFactory;
 import org.t2trewrite.core.Address;
 import org.t2trewrite.core.Eligibility;
 import org.t2trewrite.core.Group;
-import org.t2trewrite.core.directory.Directory;
 import org.t2trewrite.core.directory.DirectorySnapshot;
-import org.t2trewrite.mailets.Envelope;
+import org.t2trewrite.glue.Envelope;
+import org.t2trewrite.glue.MailMessages;
+import org.t2trewrite.glue.MatcherCondition;
+import org.t2trewrite.glue.PinnedSnapshots;
 
 import com.google.common.collect.ImmutableList;
 
@@ -29,37 +31,29 @@ abstract class GroupMemberMatcher extends GenericMatcher {
     static final String RECIPIENTS_CONDITION = "recipients";
     private static final Logger LOGGER = LoggerFactory.getLogger(GroupMemberMatcher.class);
 
-    private final Directory directory;
+    private final PinnedSnapshots snapshots;
     private final Group group;
     private boolean byRecipients;
 
-    GroupMemberMatcher(Directory directory, Group group) {
-        this.directory = directory;
+    GroupMemberMatcher(PinnedSnapshots snapshots, Group group) {
+        this.snapshots = snapshots;
         this.group = group;
     }
 
     @Override
     public void init() throws MessagingException {
-        String condition = Optional.ofNullable(getCondition()).map(String::trim).orElse("");
-        if (condition.isEmpty()) {
-            byRecipients = false;
-        } else if (condition.equals(RECIPIENTS_CONDITION)) {
-            byRecipients = true;
-        } else {
-            throw new MessagingException(getClass().getSimpleName() + ": condition must be empty or '"
-                + RECIPIENTS_CONDITION + "', not '" + condition + "'");
-        }
+        byRecipients = MatcherCondition.oneOf(this, RECIPIENTS_CONDITION).isPresent();
     }
 
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
-        DirectorySnapshot snapshot = Envelope.snapshot(directory, mail);
+        DirectorySnapshot snapshot = snapshots.forMail(mail);
         if (byRecipients) {
             return mail.getRecipients().stream()
                 .filter(recipient -> isMember(snapshot, Envelope.toAddress(recipient), mail))
                 .collect(ImmutableList.toImmutableList());
         }
-        Optional<Address> sender = MailFacts.senderIdentity(mail);
+        Optional<Address> sender = MailMessages.senderIdentity(mail);
         if (sender.isPresent() && isMember(snapshot, sender.get(), mail)) {
             return mail.getRecipients();
         }

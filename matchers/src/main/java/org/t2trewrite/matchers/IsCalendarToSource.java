@@ -16,11 +16,12 @@ import org.t2trewrite.core.Address;
 import org.t2trewrite.core.Eligibility;
 import org.t2trewrite.core.Person;
 import org.t2trewrite.core.Tenant;
-import org.t2trewrite.core.directory.Directory;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.directory.Lookup;
-import org.t2trewrite.mailets.Envelope;
-import org.t2trewrite.mailets.RawMessage;
+import org.t2trewrite.glue.Envelope;
+import org.t2trewrite.glue.MailMessages;
+import org.t2trewrite.glue.MatcherCondition;
+import org.t2trewrite.glue.PinnedSnapshots;
 
 import com.google.common.collect.ImmutableList;
 
@@ -60,38 +61,30 @@ public class IsCalendarToSource extends GenericMatcher {
     private static final Logger LOGGER = LoggerFactory.getLogger(IsCalendarToSource.class);
     private static final byte[] CALENDAR_TYPE = "text/calendar".getBytes(StandardCharsets.US_ASCII);
 
-    private final Directory directory;
+    private final PinnedSnapshots snapshots;
     private boolean invitesOnly;
 
     @Inject
-    public IsCalendarToSource(Directory directory) {
-        this.directory = directory;
+    public IsCalendarToSource(PinnedSnapshots snapshots) {
+        this.snapshots = snapshots;
     }
 
     @Override
     public void init() throws MessagingException {
-        String condition = Optional.ofNullable(getCondition()).map(String::trim).orElse("");
-        if (condition.isEmpty()) {
-            invitesOnly = false;
-        } else if (condition.equals(INVITES_CONDITION)) {
-            invitesOnly = true;
-        } else {
-            throw new MessagingException("IsCalendarToSource: condition must be empty or '" + INVITES_CONDITION
-                + "', not '" + condition + "'");
-        }
+        invitesOnly = MatcherCondition.oneOf(this, INVITES_CONDITION).isPresent();
     }
 
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
-        DirectorySnapshot snapshot = Envelope.snapshot(directory, mail);
-        Optional<Address> sender = MailFacts.senderIdentity(mail);
+        DirectorySnapshot snapshot = snapshots.forMail(mail);
+        Optional<Address> sender = MailMessages.senderIdentity(mail);
         if (sender.isEmpty() || snapshot.eligibility(sender.get()) != Eligibility.DAY_TWO) {
             return ImmutableList.of();
         }
         ImmutableList<MailAddress> toSource = mail.getRecipients().stream()
             .filter(recipient -> mailboxInSource(snapshot, Envelope.toAddress(recipient)))
             .collect(ImmutableList.toImmutableList());
-        if (toSource.isEmpty() || (invitesOnly && !carriesCalendar(mail))) {
+        if (toSource.isEmpty() || (invitesOnly && !MailMessages.read(mail).containsIgnoreCase(CALENDAR_TYPE))) {
             return ImmutableList.of();
         }
         LOGGER.info("mail={} rule=calendar-to-source sender={} recipients={} keep the sender's address",
@@ -105,26 +98,6 @@ public class IsCalendarToSource extends GenericMatcher {
             return lookup.person().map(Person::mailbox).orElseThrow() == Tenant.SOURCE;
         }
         return snapshot.tenants().tenantOf(recipient.domain()).equals(Optional.of(Tenant.SOURCE));
-    }
-
-    private static boolean carriesCalendar(Mail mail) throws MessagingException {
-        RawMessage raw = RawMessage.read(mail.getMessage());
-        return containsIgnoreCase(raw.header()) || containsIgnoreCase(raw.body());
-    }
-
-    private static boolean containsIgnoreCase(byte[] haystack) {
-        outer:
-        for (int i = 0; i <= haystack.length - CALENDAR_TYPE.length; i++) {
-            for (int j = 0; j < CALENDAR_TYPE.length; j++) {
-                byte b = haystack[i + j];
-                byte lower = (b >= 'A' && b <= 'Z') ? (byte) (b + ('a' - 'A')) : b;
-                if (lower != CALENDAR_TYPE[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 
     @Override

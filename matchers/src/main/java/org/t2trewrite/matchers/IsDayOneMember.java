@@ -3,7 +3,7 @@ package org.t2trewrite.matchers;
 import javax.inject.Inject;
 
 import org.t2trewrite.core.Group;
-import org.t2trewrite.core.directory.Directory;
+import org.t2trewrite.glue.PinnedSnapshots;
 
 /**
  * Matches mail whose sender is a DayOne member (presented with their target address), or with
@@ -27,8 +27,8 @@ import org.t2trewrite.core.directory.Directory;
  */
 public class IsDayOneMember extends GroupMemberMatcher {
     @Inject
-    public IsDayOneMember(Directory directory) {
-        super(directory, Group.DAY_ONE);
+    public IsDayOneMember(PinnedSnapshots snapshots) {
+        super(snapshots, Group.DAY_ONE);
     }
 
     @Override

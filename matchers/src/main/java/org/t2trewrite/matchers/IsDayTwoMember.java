@@ -3,7 +3,7 @@ package org.t2trewrite.matchers;
 import javax.inject.Inject;
 
 import org.t2trewrite.core.Group;
-import org.t2trewrite.core.directory.Directory;
+import org.t2trewrite.glue.PinnedSnapshots;
 
 /**
  * Matches mail whose sender is a DayTwo member (presented with their source address), or with
@@ -27,8 +27,8 @@ import org.t2trewrite.core.directory.Directory;
  */
 public class IsDayTwoMember extends GroupMemberMatcher {
     @Inject
-    public IsDayTwoMember(Directory directory) {
-        super(directory, Group.DAY_TWO);
+    public IsDayTwoMember(PinnedSnapshots snapshots) {
+        super(snapshots, Group.DAY_TWO);
     }
 
     @Override

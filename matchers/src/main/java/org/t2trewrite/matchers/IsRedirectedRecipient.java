@@ -8,11 +8,12 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
-import org.t2trewrite.core.directory.Directory;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.header.AddressMapper;
 import org.t2trewrite.core.rewrite.AddressRules;
-import org.t2trewrite.mailets.Envelope;
+import org.t2trewrite.glue.Envelope;
+import org.t2trewrite.glue.MatcherCondition;
+import org.t2trewrite.glue.PinnedSnapshots;
 
 import com.google.common.collect.ImmutableList;
 
@@ -31,23 +32,21 @@ import com.google.common.collect.ImmutableList;
  * by default the mail is kept by the {@code error} processor).
  */
 public class IsRedirectedRecipient extends GenericMatcher {
-    private final Directory directory;
+    private final PinnedSnapshots snapshots;
 
     @Inject
-    public IsRedirectedRecipient(Directory directory) {
-        this.directory = directory;
+    public IsRedirectedRecipient(PinnedSnapshots snapshots) {
+        this.snapshots = snapshots;
     }
 
     @Override
     public void init() throws MessagingException {
-        if (getCondition() != null && !getCondition().isBlank()) {
-            throw new MessagingException("IsRedirectedRecipient takes no condition, got '" + getCondition() + "'");
-        }
+        MatcherCondition.oneOf(this);
     }
 
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
-        DirectorySnapshot snapshot = Envelope.snapshot(directory, mail);
+        DirectorySnapshot snapshot = snapshots.forMail(mail);
         AddressMapper home = AddressRules.mailboxHome(snapshot);
         return mail.getRecipients().stream()
             .filter(recipient -> home.replacementFor(Envelope.toAddress(recipient)).isPresent())

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.t2trewrite.core.Fixtures;
 import org.t2trewrite.core.directory.Directory;
 import org.t2trewrite.core.directory.DirectoryUnavailableException;
+import org.t2trewrite.glue.PinnedSnapshots;
 
 class GroupMemberMatchersTest {
     private static final Directory SCENARIOS = Fixtures::scenarioDirectory;
@@ -47,8 +48,8 @@ class GroupMemberMatchersTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("senderCases")
     void matchesBySenderIdentity(String name, String sender, String header, boolean dayOne, boolean dayTwo) throws Exception {
-        Matcher isDayOne = init(new IsDayOneMember(SCENARIOS), "IsDayOneMember", null);
-        Matcher isDayTwo = init(new IsDayTwoMember(SCENARIOS), "IsDayTwoMember", null);
+        Matcher isDayOne = init(new IsDayOneMember(new PinnedSnapshots(SCENARIOS)), "IsDayOneMember", null);
+        Matcher isDayTwo = init(new IsDayTwoMember(new PinnedSnapshots(SCENARIOS)), "IsDayTwoMember", null);
 
         assertThat(isDayOne.match(mail(sender, header + "\r\nx\r\n", "r1@external.example", "r2@external.example")))
             .hasSize(dayOne ? 2 : 0);
@@ -58,7 +59,7 @@ class GroupMemberMatchersTest {
 
     @Test
     void returnsTheRecipientsWhoAreMembersWithRecipientsCondition() throws Exception {
-        Matcher matcher = init(new IsDayOneMember(SCENARIOS), "IsDayOneMember", "recipients");
+        Matcher matcher = init(new IsDayOneMember(new PinnedSnapshots(SCENARIOS)), "IsDayOneMember", "recipients");
 
         assertThat(matcher.match(mail("ext@external.example", "From: ext@external.example\r\n\r\nx\r\n",
             "alice@target.example", "carol@target.example", "erin@source.example", "ext@external.example")))
@@ -67,16 +68,16 @@ class GroupMemberMatchersTest {
 
     @Test
     void rejectsAnUnknownCondition() {
-        assertThatThrownBy(() -> init(new IsDayTwoMember(SCENARIOS), "IsDayTwoMember", "recipient"))
+        assertThatThrownBy(() -> init(new IsDayTwoMember(new PinnedSnapshots(SCENARIOS)), "IsDayTwoMember", "recipient"))
             .isInstanceOf(MessagingException.class)
             .hasMessageContaining("'recipient'");
     }
 
     @Test
     void throwsWhenDirectoryIsUnavailable() throws Exception {
-        Matcher matcher = init(new IsDayOneMember(() -> {
+        Matcher matcher = init(new IsDayOneMember(new PinnedSnapshots(() -> {
             throw new DirectoryUnavailableException("not loaded");
-        }), "IsDayOneMember", null);
+        })), "IsDayOneMember", null);
 
         assertThatThrownBy(() -> matcher.match(mail("alice@source.example", "From: alice@source.example\r\n\r\nx\r\n", "e@x.example")))
             .isInstanceOf(MessagingException.class)

@@ -12,6 +12,7 @@ import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.Test;
 import org.t2trewrite.core.Fixtures;
 import org.t2trewrite.core.directory.Directory;
+import org.t2trewrite.glue.PinnedSnapshots;
 
 class RecipientSplitMatchersTest {
     private static final Directory SCENARIOS = Fixtures::scenarioDirectory;
@@ -24,7 +25,7 @@ class RecipientSplitMatchersTest {
         if (condition != null) {
             config.condition(condition);
         }
-        IsCalendarToSource matcher = new IsCalendarToSource(SCENARIOS);
+        IsCalendarToSource matcher = new IsCalendarToSource(new PinnedSnapshots(SCENARIOS));
         matcher.init(config.build());
         return matcher;
     }
@@ -59,7 +60,7 @@ class RecipientSplitMatchersTest {
 
     @Test
     void selectsRecipientsAddressedOutsideTheirMailboxTenant() throws Exception {
-        IsRedirectedRecipient matcher = new IsRedirectedRecipient(SCENARIOS);
+        IsRedirectedRecipient matcher = new IsRedirectedRecipient(new PinnedSnapshots(SCENARIOS));
         matcher.init(FakeMatcherConfig.builder().matcherName("IsRedirectedRecipient").build());
 
         assertThat(matcher.match(mail(null, "From: x@external.example\r\n\r\nx\r\n",

@@ -1,4 +1,4 @@
-package org.t2trewrite.graph;
+package org.t2trewrite.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.t2trewrite.graph.GraphFixture;
 
 import picocli.CommandLine;
 

@@ -1,4 +1,4 @@
-package org.t2trewrite.mailets;
+package org.t2trewrite.glue;
 
 import java.util.Collection;
 import java.util.List;
@@ -11,9 +11,6 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Mail;
 import org.t2trewrite.core.Address;
-import org.t2trewrite.core.directory.Directory;
-import org.t2trewrite.core.directory.DirectorySnapshot;
-import org.t2trewrite.core.directory.DirectoryUnavailableException;
 
 import com.google.common.collect.ImmutableList;
 
@@ -58,19 +55,5 @@ public final class Envelope {
             throw new MessagingException("cannot change the envelope sender of a " + mail.getClass().getName());
         }
         ((MailImpl) mail).setSender(sender.isPresent() ? toMailAddress(sender.get()) : null);
-    }
-
-    /**
-     * The directory's current snapshot, or a {@link MessagingException} that James turns into the
-     * processor's failure handling (error processor by default): an unavailable directory must
-     * never read as "not a member".
-     */
-    public static DirectorySnapshot snapshot(Directory directory, Mail mail) throws MessagingException {
-        try {
-            return directory.snapshot();
-        } catch (DirectoryUnavailableException e) {
-            throw new MessagingException("mail " + mail.getName() + ": directory unavailable, mail kept for retry: "
-                + e.getMessage(), e);
-        }
     }
 }

@@ -1,4 +1,4 @@
-package org.t2trewrite.core.directory.file;
+package org.t2trewrite.directory.file;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,9 +20,9 @@ import org.t2trewrite.core.Person;
 import org.t2trewrite.core.Tenant;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.directory.Tenants;
-import org.t2trewrite.core.directory.file.LocatedJson.Kind;
-import org.t2trewrite.core.directory.file.LocatedJson.Member;
-import org.t2trewrite.core.directory.file.LocatedJson.Value;
+import org.t2trewrite.directory.file.LocatedJson.Kind;
+import org.t2trewrite.directory.file.LocatedJson.Member;
+import org.t2trewrite.directory.file.LocatedJson.Value;
 
 import com.google.common.collect.ImmutableList;
 

@@ -1,4 +1,4 @@
-package org.t2trewrite.core.directory.file;
+package org.t2trewrite.directory.file;
 
 /**
  * A directory file that cannot be used, with where and why: the message reads

@@ -1,4 +1,4 @@
-package org.t2trewrite.core.directory.file;
+package org.t2trewrite.directory.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

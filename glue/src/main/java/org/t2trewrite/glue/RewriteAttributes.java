@@ -1,4 +1,4 @@
-package org.t2trewrite.mailets;
+package org.t2trewrite.glue;
 
 import org.apache.mailet.AttributeName;
 
@@ -9,6 +9,11 @@ public final class RewriteAttributes {
      * now speaks for, i.e. the domain {@code DkimSignRewritten} must sign for.
      */
     public static final AttributeName SIGNING_DOMAIN = AttributeName.of("org.t2trewrite.signing-domain");
+    /**
+     * Set by the first of our pieces that consults the directory: the version (Long) of the
+     * directory snapshot every later decision about this mail uses ({@link PinnedSnapshots}).
+     */
+    public static final AttributeName SNAPSHOT_VERSION = AttributeName.of("org.t2trewrite.snapshot-version");
 
     private RewriteAttributes() {
     }

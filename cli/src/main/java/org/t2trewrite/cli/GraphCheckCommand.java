@@ -1,4 +1,4 @@
-package org.t2trewrite.graph;
+package org.t2trewrite.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -6,7 +6,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,8 @@ import org.t2trewrite.core.Person;
 import org.t2trewrite.core.Tenant;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.directory.DirectoryUnavailableException;
+import org.t2trewrite.graph.GraphAdmin;
+import org.t2trewrite.graph.GraphDirectoryConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -84,10 +85,9 @@ public final class GraphCheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return fail(err, BAD_CONFIGURATION, "configuration: " + e.getMessage(), e);
         }
-        try (GraphDirectory directory = GraphDirectory.manual(graphConfig, duration -> Thread.sleep(duration.toMillis()),
-            Clock.systemUTC())) {
+        try (GraphAdmin directory = GraphAdmin.open(graphConfig)) {
             for (Tenant tenant : Tenant.values()) {
-                directory.client(tenant).authenticate();
+                directory.authenticate(tenant);
                 out.printf("%s: authenticated to tenant %s as client %s%n", tenant.configName(),
                     graphConfig.tenant(tenant).tenantId(), graphConfig.tenant(tenant).clientId());
             }
@@ -95,13 +95,13 @@ public final class GraphCheckCommand implements Callable<Integer> {
                 String name = graphConfig.group(group);
                 boolean found = false;
                 for (Tenant tenant : Tenant.values()) {
-                    Optional<String> id = directory.client(tenant).findGroup(name);
+                    Optional<String> id = directory.findGroup(tenant, name);
                     found |= id.isPresent();
                     out.printf("%s: %s group '%s' %s%n", tenant.configName(), group.configName(), name,
                         id.map(value -> "found (" + value + ")").orElse("not found"));
                 }
                 if (!found && createGroups) {
-                    String id = directory.client(createTenant).createGroup(name);
+                    String id = directory.createGroup(createTenant, name);
                     out.printf("%s: %s group '%s' created (%s)%n", createTenant.configName(), group.configName(), name, id);
                 } else if (!found) {
                     return fail(err, GROUP_MISSING, group.configName() + " group '" + name
@@ -118,7 +118,7 @@ public final class GraphCheckCommand implements Callable<Integer> {
         }
     }
 
-    private void report(PrintWriter out, GraphDirectory directory) throws DirectoryUnavailableException {
+    private void report(PrintWriter out, GraphAdmin directory) throws DirectoryUnavailableException {
         Map<Tenant, Map<Group, Integer>> counts = directory.memberCounts();
         for (Tenant tenant : Tenant.values()) {
             for (Group group : Group.values()) {

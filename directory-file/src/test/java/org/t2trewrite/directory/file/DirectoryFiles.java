@@ -1,4 +1,4 @@
-package org.t2trewrite.core.directory.file;
+package org.t2trewrite.directory.file;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
