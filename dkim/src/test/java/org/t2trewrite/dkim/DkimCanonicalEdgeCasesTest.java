@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -120,7 +122,7 @@ class DkimCanonicalEdgeCasesTest {
     }
 
     private static List<String> tagValues(byte[] message, String tag) {
-        List<String> values = new java.util.ArrayList<>();
+        List<String> values = new ArrayList<>();
         String unfolded = new String(message, StandardCharsets.ISO_8859_1).replaceAll("\r\n[ \t]+", " ");
         Matcher matcher = Pattern.compile("(?m)^DKIM-Signature:.*?[; ]" + tag + "=([^;]*);").matcher(unfolded);
         while (matcher.find()) {
@@ -225,7 +227,7 @@ class DkimCanonicalEdgeCasesTest {
     @Test
     void jdkim03RejectsTheCorrectSignatureOfAnEmptyBody() throws Exception {
         // RSA only: with an Ed25519 signature too, jDKIM (which has no Ed25519) reports only a count.
-        java.nio.file.Files.delete(keyFolder.resolve("ed1._domainkey.target.example.pem"));
+        Files.delete(keyFolder.resolve("ed1._domainkey.target.example.pem"));
         byte[] received = received(signed((HEADER + "\r\n").getBytes(StandardCharsets.ISO_8859_1)));
 
         assertThatThrownBy(() -> verifiers.jdkim(received)).isInstanceOf(FailException.class)
