@@ -3,9 +3,14 @@ package org.t2trewrite.dkim;
 import java.io.ByteArrayOutputStream;
 
 /**
- * Makes every line ending CRLF: a bare CR or bare LF becomes CRLF, as javax.mail's SMTP client
- * does when it sends DATA. Signing the normalised bytes, and installing them, means the signature
- * covers what the next hop receives.
+ * Makes every line ending CRLF: a bare CR or bare LF becomes CRLF, and a last line without one
+ * gets one, as javax.mail's SMTP client does when it sends DATA ({@code SMTPOutputStream}, and
+ * {@code ensureAtBOL()} before the final dot). Signing the normalised bytes, and installing them,
+ * means the signature covers what the next hop receives.
+ *
+ * <p>Hazard: the final CRLF matters even though relaxed canonicalisation adds a missing one
+ * (RFC 6376 §3.4.4). Added before signing, it ends the last line, so trailing whitespace on that
+ * line is dropped as the receiver drops it; jDKIM's canonicaliser would otherwise keep it.
  */
 final class Crlf {
     private Crlf() {
@@ -31,6 +36,10 @@ final class Crlf {
                 out.write(b);
             }
         }
+        if (bytes.length > 0 && bytes[bytes.length - 1] != '\r' && bytes[bytes.length - 1] != '\n') {
+            out.write('\r');
+            out.write('\n');
+        }
         return out.toByteArray();
     }
 
@@ -45,6 +54,6 @@ final class Crlf {
                 return false;
             }
         }
-        return true;
+        return bytes.length == 0 || bytes[bytes.length - 1] == '\n';
     }
 }

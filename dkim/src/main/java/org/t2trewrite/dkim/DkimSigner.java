@@ -37,7 +37,9 @@ final class DkimSigner {
 
     /**
      * @param fields the message's header fields (existing signatures already dropped as wanted)
-     * @param body the body exactly as it will travel, lines ending in CRLF
+     * @param body the body exactly as it will travel, every line ending in CRLF ({@link Crlf});
+     *        empty for a message with no body, including one that had no empty line after its
+     *        header (the installed message gets that line): {@code bh=} is then SHA-256 of nothing
      * @param domain the {@code d=} domain; every key must belong to it
      * @param timestamp the {@code t=} value
      * @return one {@code DKIM-Signature} field per key, each ending in CRLF, in key order

@@ -126,14 +126,17 @@ class DkimSignRewrittenTest {
     }
 
     @Test
-    void rsaAndEd25519SignaturesVerifyWithPythonDkim() throws Exception {
-        assumeTrue(Verifiers.pythonDkimInstalled(), "Debian's python3-dkim is not installed (apt-get install python3-dkim)");
+    void rsaAndEd25519SignaturesVerifyInTheJvmAndWithPythonDkim() throws Exception {
         writeRsaKey();
         writeEd25519Key();
         Mail mail = marked(TestMessages.SIMPLE, "target.example");
 
         mailet().service(mail);
 
+        assertThat(verifiers.jvm(TestMessages.bytes(mail.getMessage())).lines()).containsExactly(
+            "d=target.example s=rsa1 a=rsa-sha256 pass",
+            "d=target.example s=ed1 a=ed25519-sha256 pass");
+        assumeTrue(Verifiers.pythonDkimInstalled(), "Debian's python3-dkim is not installed (apt-get install python3-dkim)");
         Verifiers.PythonResult result = verifiers.python(TestMessages.bytes(mail.getMessage()), work);
         assertThat(result.allPass()).as(result.toString()).isTrue();
         assertThat(result.lines()).containsExactly(
@@ -162,10 +165,46 @@ class DkimSignRewrittenTest {
 
         assertThatThrownBy(() -> verifiers.jdkim(tampered.getBytes(StandardCharsets.UTF_8)))
             .isInstanceOf(FailException.class);
+        assertThat(verifiers.jvm(tampered.getBytes(StandardCharsets.UTF_8)).lines())
+            .containsExactly("d=target.example s=rsa1 a=rsa-sha256 fail", "d=target.example s=ed1 a=ed25519-sha256 fail");
         assumeTrue(Verifiers.pythonDkimInstalled(), "Debian's python3-dkim is not installed");
         Verifiers.PythonResult result = verifiers.python(tampered.getBytes(StandardCharsets.UTF_8), work);
         assertThat(result.allPass()).isFalse();
         assertThat(result.lines()).contains("d=target.example s=rsa1 a=rsa-sha256 fail", "d=target.example s=ed1 a=ed25519-sha256 fail");
+    }
+
+    /** Flips one bit of one body byte ('f' to 'g'): the in-JVM check needs no python3-dkim. */
+    @Test
+    void flippedBodyByteFailsTheJvmVerifierForBothAlgorithms() throws Exception {
+        writeRsaKey();
+        writeEd25519Key();
+        Mail mail = marked(TestMessages.SIMPLE, "target.example");
+        mailet().service(mail);
+        byte[] sent = TestMessages.bytes(mail.getMessage());
+        int position = TestMessages.text(sent).indexOf("the figures") + 4;
+        byte[] flipped = sent.clone();
+        flipped[position] ^= 0x01;
+
+        JvmVerifier.Results result = verifiers.jvm(flipped);
+
+        assertThat(verifiers.jvm(sent).allPass()).isTrue();
+        assertThat(result.lines()).containsExactly("d=target.example s=rsa1 a=rsa-sha256 fail", "d=target.example s=ed1 a=ed25519-sha256 fail");
+        assertThat(result.toString()).contains("body hash mismatch");
+    }
+
+    /** The body hash still matches here, so this reaches the RSA and Ed25519 signature checks themselves. */
+    @Test
+    void changedSignedHeaderFailsTheJvmVerifierForBothAlgorithms() throws Exception {
+        writeRsaKey();
+        writeEd25519Key();
+        Mail mail = marked(TestMessages.SIMPLE, "target.example");
+        mailet().service(mail);
+        String tampered = signed(mail).replace("Subject: Quarterly figures", "Subject: Quarterly figurez");
+
+        JvmVerifier.Results result = verifiers.jvm(tampered.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(result.lines()).containsExactly("d=target.example s=rsa1 a=rsa-sha256 fail", "d=target.example s=ed1 a=ed25519-sha256 fail");
+        assertThat(result.toString()).contains("rsa-sha256 signature does not verify", "ed25519-sha256 signature does not verify");
     }
 
     @Test
@@ -330,6 +369,7 @@ class DkimSignRewrittenTest {
         assertThat(TestMessages.text(sent)).contains("Content-Type: text/calendar; charset=utf-8; method=REQUEST\r\n"
             + "Content-Transfer-Encoding: quoted-printable\r\n");
         assertThat(verifiers.jdkim(sent)).hasSize(1);
+        assertThat(verifiers.jvm(sent).allPass()).as(verifiers.jvm(sent).toString()).isTrue();
         assumeTrue(Verifiers.pythonDkimInstalled(), "Debian's python3-dkim is not installed");
         assertThat(verifiers.python(sent, work).allPass()).isTrue();
     }
@@ -364,6 +404,8 @@ class DkimSignRewrittenTest {
         byte[] delivered = afterRemoteDeliveryDowngrade(TestMessages.bytes(mail.getMessage()));
 
         assertThat(verifiers.jdkim(delivered)).hasSize(1);
+        assertThat(verifiers.jvm(delivered).lines()).as(verifiers.jvm(delivered).toString()).containsExactly(
+            "d=target.example s=rsa1 a=rsa-sha256 pass", "d=target.example s=ed1 a=ed25519-sha256 pass");
         assumeTrue(Verifiers.pythonDkimInstalled(), "Debian's python3-dkim is not installed");
         Verifiers.PythonResult result = verifiers.python(delivered, work);
         assertThat(result.allPass()).as(result.toString()).isTrue();

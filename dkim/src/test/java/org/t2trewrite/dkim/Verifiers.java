@@ -22,8 +22,9 @@ import org.apache.james.jdkim.exceptions.FailException;
 import org.apache.james.jdkim.exceptions.PermFailException;
 
 /**
- * The two verifiers of our tests, both fed from one in-memory key store (never DNS): jDKIM 0.3
- * (the library in James; RSA only) and Debian's python3-dkim (dkimpy; RSA and Ed25519).
+ * The three verifiers of our tests, all fed from one in-memory key store (never DNS): jDKIM 0.3
+ * (the library in James; RSA only), Debian's python3-dkim (dkimpy; RSA and Ed25519) and
+ * {@link JvmVerifier} (Bouncy Castle; RSA and Ed25519, always available).
  * Public, in this module's test-jar, for the end-to-end tests that verify delivered mail.
  */
 public final class Verifiers {
@@ -48,6 +49,14 @@ public final class Verifiers {
         try (InputStream in = new ByteArrayInputStream(message)) {
             return new DKIMVerifier(store).verify(in);
         }
+    }
+
+    /**
+     * The in-JVM verifier's verdict on every signature (RSA and Ed25519, Bouncy Castle): the
+     * cryptographic check that runs even where python3-dkim is not installed.
+     */
+    public JvmVerifier.Results jvm(byte[] message) {
+        return new JvmVerifier(records).verify(message);
     }
 
     /** Whether Debian's python3-dkim is installed (the lead's CI installs it; a bare JDK box may not). */
