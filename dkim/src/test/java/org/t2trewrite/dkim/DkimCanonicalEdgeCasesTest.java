@@ -34,7 +34,8 @@ import org.t2trewrite.core.Domain;
 import org.t2trewrite.core.directory.Directory;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.directory.Tenants;
-import org.t2trewrite.mailets.RewriteAttributes;
+import org.t2trewrite.glue.PinnedSnapshots;
+import org.t2trewrite.glue.RewriteAttributes;
 
 import com.sun.mail.smtp.SMTPOutputStream;
 
@@ -83,7 +84,7 @@ class DkimCanonicalEdgeCasesTest {
         for (int i = 0; i < parameters.length; i += 2) {
             config.setProperty(parameters[i], parameters[i + 1]);
         }
-        DkimSignRewritten mailet = new DkimSignRewritten(DIRECTORY, Clock.fixed(NOW, ZoneOffset.UTC));
+        DkimSignRewritten mailet = new DkimSignRewritten(new PinnedSnapshots(DIRECTORY), Clock.fixed(NOW, ZoneOffset.UTC));
         mailet.init(config.build());
         Mail mail = FakeMail.builder().name("mail1").mimeMessage(TestMessages.mime(message))
             .attribute(new Attribute(RewriteAttributes.SIGNING_DOMAIN, AttributeValue.of("target.example")))

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Mail that nobody rewrites goes through the real James byte for byte, malformed mail included:
  * stock James would reorder headers, add Date/Message-ID and refuse broken MIME
- * (notes/james-byte-fidelity.md).
+ * (docs/design.md, "Byte fidelity").
  */
 class ByteFidelityIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
