@@ -67,10 +67,6 @@ public final class SignedHeaders {
         return new SignedHeaders(ImmutableList.copyOf(unique), ImmutableSet.copyOf(over));
     }
 
-    public static SignedHeaders defaults() {
-        return of(DEFAULT, DEFAULT_OVERSIGNED);
-    }
-
     /** Parses a list separated by commas or colons, as in the {@code h=} tag. */
     public static List<String> parseList(String value) {
         return Splitter.onPattern("[,:]").trimResults().omitEmptyStrings().splitToList(Objects.requireNonNull(value));
@@ -96,14 +92,6 @@ public final class SignedHeaders {
             }
         }
         return selected;
-    }
-
-    public List<String> names() {
-        return names;
-    }
-
-    public Set<String> overSigned() {
-        return overSigned;
     }
 
     @Override

@@ -90,11 +90,6 @@ public final class MessageBytes {
         return body;
     }
 
-    /** The byte at {@code index} of the whole message. */
-    public byte byteAt(int index) {
-        return bytes[index];
-    }
-
     /**
      * Whether {@code needle} (lower-case ASCII) occurs anywhere in the message, ignoring ASCII
      * case. No copy.

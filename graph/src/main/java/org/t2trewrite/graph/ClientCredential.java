@@ -113,10 +113,6 @@ public final class ClientCredential {
         return Optional.ofNullable(secret);
     }
 
-    Optional<X509Certificate> x509Certificate() {
-        return Optional.ofNullable(certificate);
-    }
-
     Optional<PrivateKey> privateKey() {
         return Optional.ofNullable(privateKey);
     }
