@@ -448,7 +448,9 @@ public final class CalendarEditor {
             int codePoint = text.codePointAt(position);
             int next = position + Character.charCount(codePoint);
             byte[] character = text.substring(position, next).getBytes(charset);
-            if (lineOctets > 0 && lineOctets + character.length > MAX_LINE_OCTETS) {
+            // Never fold right after a bare CR: with an LF line end it would read back as CRLF.
+            boolean afterCr = position > 0 && text.charAt(position - 1) == '\r';
+            if (lineOctets > 0 && lineOctets + character.length > MAX_LINE_OCTETS && !afterCr) {
                 writeAscii(out, foldEnding);
                 out.write(fold);
                 lineOctets = 1;

@@ -42,8 +42,9 @@ import org.t2trewrite.core.mime.TransferCodec;
  * bytes, a body that does not decode (bad base64), a non-ASCII new address in a {@code 7bit}
  * part (writing 8-bit bytes there would break the part's declared encoding). A content line
  * that cannot be edited is left alone while the rest of its part is rewritten (its problem is
- * reported too). Structure the walker could not follow is reported as it reports it. Nothing
- * throws on content.
+ * reported too). Structure the walker could not follow is reported as it reports it. If the
+ * rewritten body would walk to other parts than the original (a re-encoded line that reads
+ * as a boundary delimiter), the whole body is left as it was. Nothing throws on content.
  *
  * <p>Limitations: calendars inside {@code message/rfc822} parts (forwarded invitations) are
  * not touched, nor TNEF ({@code winmail.dat}); see {@link CalendarEditor} for what is out of
@@ -78,7 +79,13 @@ public final class CalendarRewrite {
         if (newBodies.isEmpty()) {
             return new CalendarRewrite(body, false, replacements, problems);
         }
-        return new CalendarRewrite(tree.withBodies(newBodies), true, replacements, problems);
+        byte[] rewritten = tree.withBodies(newBodies);
+        if (!sameStructure(tree, MimeTree.of(messageHeader, rewritten))) {
+            problems.add(PartProblem.of("message body", "the rewritten parts would change the MIME structure (a re-encoded"
+                + " line reads as a boundary); message left as it is"));
+            return new CalendarRewrite(body, false, List.of(), problems);
+        }
+        return new CalendarRewrite(rewritten, true, replacements, problems);
     }
 
     /** True when the body has a calendar part (as {@link #apply} finds them): for matchers that narrow a rule to invitations. */
@@ -89,6 +96,27 @@ public final class CalendarRewrite {
             }
         }
         return false;
+    }
+
+    /**
+     * True when both trees have the same leaves (paths, types, encodings). Re-encoding can
+     * write a line the original only had encoded (QP's {@code =2D-boundary}); checking the
+     * walk again is cheaper than proving that no encoder ever does.
+     */
+    private static boolean sameStructure(MimeTree before, MimeTree after) {
+        List<MimePart> a = before.leaves();
+        List<MimePart> b = after.leaves();
+        if (a.size() != b.size() || before.problems().size() != after.problems().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).path().equals(b.get(i).path()) || !a.get(i).contentType().equals(b.get(i).contentType())
+                || !a.get(i).transferEncoding().equals(b.get(i).transferEncoding())
+                || !a.get(i).header().equals(b.get(i).header())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean isCalendar(MimePart part) {
