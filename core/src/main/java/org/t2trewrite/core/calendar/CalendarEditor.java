@@ -262,6 +262,15 @@ public final class CalendarEditor {
             }
             parsed = strict;
         }
+        if (addressProperty && addressIn(valueAddressText(line, parsed.valueStart())).isEmpty()) {
+            int colon = ParsedLine.lastMailtoColon(line);
+            if (colon >= parsed.valueStart()) {
+                ParsedLine reparsed = ParsedLine.parse(line, false, colon);
+                if (reparsed.failure() == null) {
+                    parsed = reparsed;
+                }
+            }
+        }
         List<Edit> edits = new ArrayList<>();
         List<Address[]> mapped = new ArrayList<>();
         String propertyName = parsed.name();
@@ -349,6 +358,19 @@ public final class CalendarEditor {
         }
         replacements.add(Replacement.of(fieldName, found.get(), replacement.get()));
         return Optional.of(new Edit(from, to, after));
+    }
+
+    /** The text an address would be in: the value without spaces and {@code mailto:} schemes around it. */
+    private static String valueAddressText(String line, int start) {
+        int from = start;
+        int end = line.length();
+        while (from < end && (line.charAt(from) == ' ' || line.charAt(from) == '\t')) {
+            from++;
+        }
+        while (end - from >= MAILTO.length() && line.regionMatches(true, from, MAILTO, 0, MAILTO.length())) {
+            from += MAILTO.length();
+        }
+        return line.substring(from).trim();
     }
 
     /** The address when {@code text} is exactly one addr-spec (no brackets, no spaces, no URI scheme). */

@@ -12,7 +12,10 @@ import java.util.List;
  * (no escapes, no DQUOTE inside) or text up to {@code ;}, {@code :} or {@code ,}, and a
  * parameter may hold a comma-separated list. In the lenient reading an unquoted value that
  * starts with {@code mailto:} keeps that colon (Tine 2.0's {@code SENT-BY=mailto:x}); the
- * editor falls back to the strict reading when the lenient one leaves no value colon.
+ * editor falls back to the strict reading when the lenient one leaves no value colon. When
+ * neither finds an address in an address property's value, the editor tries the last
+ * {@code :mailto:} outside quotes as the value's colon, so that an unquoted
+ * {@code X-URL=http://x} before the value does not hide the address.
  */
 final class ParsedLine {
     private static final String MAILTO = "mailto:";
@@ -30,6 +33,14 @@ final class ParsedLine {
     }
 
     static ParsedLine parse(String line, boolean lenient) {
+        return parse(line, lenient, -1);
+    }
+
+    /**
+     * Parses with the value's colon fixed at {@code valueColon} (or found as usual when -1):
+     * unquoted parameter values may then hold other colons ({@code X-URL=http://x}).
+     */
+    static ParsedLine parse(String line, boolean lenient, int valueColon) {
         int length = line.length();
         int position = 0;
         while (position < length && line.charAt(position) != ';' && line.charAt(position) != ':') {
@@ -71,7 +82,8 @@ final class ParsedLine {
                             position += MAILTO.length();
                         }
                     }
-                    while (position < length && ";:,\"".indexOf(line.charAt(position)) < 0) {
+                    while (position < length && ";:,\"".indexOf(line.charAt(position)) < 0
+                        || (position < length && line.charAt(position) == ':' && valueColon >= 0 && position < valueColon)) {
                         position++;
                     }
                     if (position < length && line.charAt(position) == '"') {
@@ -87,10 +99,25 @@ final class ParsedLine {
             }
             parameters.add(new Parameter(parameterName, Collections.unmodifiableList(values)));
         }
-        if (position >= length || line.charAt(position) != ':') {
+        if (position >= length || line.charAt(position) != ':' || (valueColon >= 0 && position != valueColon)) {
             return failed("no ':' before the value");
         }
         return new ParsedLine(name, Collections.unmodifiableList(parameters), position + 1, null);
+    }
+
+    /** The index of the last {@code :mailto:} (any case) outside quotes, or -1. */
+    static int lastMailtoColon(String line) {
+        int found = -1;
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ':' && !quoted && line.regionMatches(true, i + 1, MAILTO, 0, MAILTO.length())) {
+                found = i;
+            }
+        }
+        return found;
     }
 
     private static ParsedLine failed(String reason) {
