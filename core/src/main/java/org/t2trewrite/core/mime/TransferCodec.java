@@ -22,8 +22,8 @@ import java.util.Objects;
  *   <li>{@code quoted-printable}: {@code =XX} (either case), soft breaks and trailing
  *   transport whitespace are decoded; a stray {@code =} stays literal (RFC 2045 §6.7 note 1).
  *   Hard line breaks keep the bytes found, so a CRLF or LF calendar stays so. Encoding uses
- *   the original line ending for soft breaks and the original soft-break width (the longest
- *   soft-broken line, at most 76; 76 when the original had none).</li>
+ *   the line ending of the original's soft breaks (else its first line ending) and its
+ *   soft-break width (the longest soft-broken line, at most 76; 76 when it had none).</li>
  *   <li>Anything else ({@code x-uuencode}, typos): undecodable.</li>
  * </ul>
  */
@@ -113,6 +113,7 @@ public final class TransferCodec {
     private static DecodedBody decodeQuotedPrintable(byte[] encoded) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(encoded.length);
         String lineEnding = null;
+        String softEnding = null;
         int width = 0;
         int line = 0;
         while (line < encoded.length) {
@@ -136,6 +137,9 @@ public final class TransferCodec {
             if (soft) {
                 width = Math.max(width, end - line);
                 end--;
+                if (softEnding == null && lineEnd < encoded.length) {
+                    softEnding = contentEnd < lineEnd ? "\r\n" : "\n";
+                }
             }
             for (int i = line; i < end; i++) {
                 byte b = encoded[i];
@@ -151,7 +155,8 @@ public final class TransferCodec {
             }
             line = lineEnd + 1;
         }
-        return DecodedBody.quotedPrintable(out.toByteArray(), lineEnding == null ? "\r\n" : lineEnding,
+        String breakEnding = softEnding != null ? softEnding : lineEnding != null ? lineEnding : "\r\n";
+        return DecodedBody.quotedPrintable(out.toByteArray(), breakEnding,
             width == 0 ? 76 : Math.min(76, width));
     }
 
