@@ -43,7 +43,7 @@ class TransferCodecProperties {
         return textish.array(byte[].class).ofMaxSize(400);
     }
 
-    @Property(tries = 500, edgeCases = EdgeCasesMode.MIXIN)
+    @Property(tries = 300, edgeCases = EdgeCasesMode.MIXIN)
     void encodedContentDecodesToItself(@ForAll("styles") DecodedBody style, @ForAll("contents") byte[] content) {
         byte[] encoded = style.encode(content);
         String encoding = style.toString().contains("BASE64") ? "base64"
