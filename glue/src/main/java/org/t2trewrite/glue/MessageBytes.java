@@ -70,6 +70,20 @@ public final class MessageBytes {
         return own(split.join(newHeader, bytes));
     }
 
+    /**
+     * A new message: {@code newHeader}, this message's separator, then {@code newBody}, in one
+     * exactly sized array. The caller gives up {@code newBody}.
+     */
+    public MessageBytes with(HeaderSection newHeader, byte[] newBody) {
+        int separator = split.bodyOffset() - split.headerEnd();
+        byte[] joined = new byte[newHeader.length() + separator + newBody.length];
+        byte[] header = newHeader.toBytes();
+        System.arraycopy(header, 0, joined, 0, header.length);
+        System.arraycopy(bytes, split.headerEnd(), joined, header.length, separator);
+        System.arraycopy(newBody, 0, joined, header.length + separator, newBody.length);
+        return own(joined);
+    }
+
     public int size() {
         return bytes.length;
     }

@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import org.t2trewrite.core.Address;
 import org.t2trewrite.core.header.HeaderProblem;
 import org.t2trewrite.core.header.Replacement;
+import org.t2trewrite.core.mime.PartProblem;
 
 /**
  * Formats the one structured INFO line each decision writes: {@code key=value} pairs, addresses
@@ -26,6 +27,12 @@ final class DecisionLog {
         return redirected.entrySet().stream()
             .map(entry -> entry.getKey() + "->" + entry.getValue())
             .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    static String partProblems(List<PartProblem> problems) {
+        return problems.stream()
+            .map(p -> p.part() + ": " + p.reason())
+            .collect(Collectors.joining("; ", "[", "]"));
     }
 
     static String problems(List<HeaderProblem> problems) {

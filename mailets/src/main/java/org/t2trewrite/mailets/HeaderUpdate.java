@@ -8,22 +8,25 @@ import org.t2trewrite.core.header.HeaderRewrite;
 import org.t2trewrite.glue.MailMessages;
 import org.t2trewrite.glue.MessageBytes;
 
-/** How our rewriting mailets apply a header rewrite to a mail: as bytes, and only when it changed. */
+/** How our rewriting mailets apply a header (and body) rewrite to a mail: as bytes, and only when it changed. */
 final class HeaderUpdate {
     private HeaderUpdate() {
     }
 
     /**
      * Logs the fields left unchanged because they could not be parsed (WARN: the mail still goes
-     * on), and installs the rewritten header with the original body when anything changed (one
-     * copy of the message, no re-serialisation).
+     * on), and installs the rewritten header with the original body, or with the rewritten body,
+     * when anything changed (one copy of the message, no re-serialisation).
      */
-    static void apply(Mail mail, MessageBytes message, HeaderRewrite headers, String rule, Logger logger) throws MessagingException {
+    static void apply(Mail mail, MessageBytes message, HeaderRewrite headers, BodyUpdate body, String rule, Logger logger)
+        throws MessagingException {
         if (!headers.problems().isEmpty()) {
             logger.warn("mail={} rule={} unparseable fields left unchanged {}", mail.getName(), rule,
                 DecisionLog.problems(headers.problems()));
         }
-        if (headers.changed()) {
+        if (body.changed()) {
+            MailMessages.install(mail, message.with(headers.section(), body.body().orElseThrow()));
+        } else if (headers.changed()) {
             MailMessages.install(mail, message.withHeader(headers.section()));
         }
     }

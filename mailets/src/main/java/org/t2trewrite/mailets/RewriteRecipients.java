@@ -2,7 +2,9 @@ package org.t2trewrite.mailets;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -13,7 +15,10 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.t2trewrite.core.Address;
+import org.t2trewrite.core.Tenant;
 import org.t2trewrite.core.directory.DirectorySnapshot;
+import org.t2trewrite.core.header.AddressMapper;
+import org.t2trewrite.core.rewrite.AddressRules;
 import org.t2trewrite.core.rewrite.RecipientRewrite;
 import org.t2trewrite.glue.Envelope;
 import org.t2trewrite.glue.MailMessages;
@@ -41,7 +46,14 @@ import org.t2trewrite.glue.PinnedSnapshots;
  * by the error processor). Unparseable {@code To}/{@code Cc} fields are left unchanged, logged
  * at WARN; the envelope is still redirected.
  *
- * <p>Limitations: {@code Resent-To}/{@code Resent-Cc} and addresses in bodies are not rewritten.
+ * <p>Invitations and reports in a redirected copy (a reply or counter-proposal to a rewritten
+ * organizer, a bounce or read receipt about a rewritten mail) name every eligible person as the
+ * tenant the copy goes to knows them: the organizer's {@code ORGANIZER} and its attendees'
+ * {@code ATTENDEE} as that tenant's calendar stored them, a report's {@code Final-Recipient} and
+ * returned header as that tenant sent them. Bytes elsewhere are kept (see {@code RewriteSender}).
+ *
+ * <p>Limitations: {@code Resent-To}/{@code Resent-Cc} and addresses in text bodies are not
+ * rewritten.
  */
 public class RewriteRecipients extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(RewriteRecipients.class);
@@ -65,7 +77,10 @@ public class RewriteRecipients extends GenericMailet {
         RecipientRewrite rewrite = RecipientRewrite.apply(snapshot, message.header(),
             Envelope.recipients(mail.getRecipients()));
 
-        HeaderUpdate.apply(mail, message, rewrite.headers(), "recipients", LOGGER);
+        BodyUpdate body = rewrite.redirected().isEmpty()
+            ? BodyUpdate.none()
+            : BodyUpdate.apply(mail, message, rewrite.headers().section(), bodyMapper(snapshot, rewrite), "recipients", LOGGER);
+        HeaderUpdate.apply(mail, message, rewrite.headers(), body, "recipients", LOGGER);
         if (!rewrite.changed()) {
             return;
         }
@@ -74,9 +89,27 @@ public class RewriteRecipients extends GenericMailet {
             recipients.add(Envelope.toMailAddress(recipient));
         }
         mail.setRecipients(recipients);
-        LOGGER.info("mail={} rule=recipients sender={} redirected={} headers={}", mail.getName(),
+        LOGGER.info("mail={} rule=recipients sender={} redirected={} headers={} body={}", mail.getName(),
             Envelope.sender(mail).map(Address::toString).orElse("<>"), DecisionLog.redirections(rewrite.redirected()),
-            DecisionLog.replacements(rewrite.headers().replacements()));
+            DecisionLog.replacements(rewrite.headers().replacements()), DecisionLog.replacements(body.replacements()));
+    }
+
+    /**
+     * How invitations and reports in this copy name eligible people: as the tenant the copy now
+     * goes to knows them ({@link AddressRules#inTenant}), because that tenant's calendar and sent
+     * items hold those addresses (a reply's {@code ORGANIZER} must be the organizer's address there).
+     * A copy redirected to both tenants at once cannot match both; it gets only its redirected
+     * addresses changed, like its header.
+     */
+    private static AddressMapper bodyMapper(DirectorySnapshot snapshot, RecipientRewrite rewrite) {
+        Set<Tenant> tenants = rewrite.redirected().values().stream()
+            .map(address -> snapshot.tenants().tenantOf(address.domain()))
+            .flatMap(Optional::stream)
+            .collect(Collectors.toSet());
+        if (tenants.size() == 1) {
+            return AddressRules.inTenant(snapshot, tenants.iterator().next());
+        }
+        return AddressMapper.of(rewrite.redirected());
     }
 
     @Override

@@ -13,7 +13,9 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.t2trewrite.core.Address;
+import org.t2trewrite.core.Domain;
 import org.t2trewrite.core.directory.DirectorySnapshot;
+import org.t2trewrite.core.rewrite.AddressRules;
 import org.t2trewrite.core.rewrite.SenderRewrite;
 import org.t2trewrite.glue.Envelope;
 import org.t2trewrite.glue.MailMessages;
@@ -36,7 +38,12 @@ import org.t2trewrite.glue.RewriteAttributes;
  * {@code Disposition-Notification-To}, {@code Return-Receipt-To}, and the destination fields
  * {@code To}, {@code Cc}, {@code Resent-To}, {@code Resent-Cc} (so reply-all stays consistent).
  * Only the address bytes change: display names, comments, encoded words, folding, every other
- * field and the body are kept byte for byte. When anything changed, the mail gets the attribute
+ * field and the body are kept byte for byte. The same rule applies inside invitations
+ * ({@code text/calendar}, {@code application/ics} and {@code .ics} parts: {@code ORGANIZER},
+ * {@code ATTENDEE}, {@code X-MS-OLK-SENDER}, {@code SENT-BY}, {@code DELEGATED-TO/FROM},
+ * {@code EMAIL}) and delivery or read reports ({@code multipart/report}: {@code Final-Recipient},
+ * {@code Original-Recipient}, the returned {@code From}/{@code To}/{@code Cc}), byte for byte
+ * elsewhere. When anything changed, the mail gets the attribute
  * {@code org.t2trewrite.signing-domain} naming the domain of its (new) first {@code From}
  * address, for {@code DkimSignRewritten}. Idempotent: a second run changes nothing.
  *
@@ -48,8 +55,10 @@ import org.t2trewrite.glue.RewriteAttributes;
  * mail to the processor's error handling (the {@code error} processor keeps it). An address
  * field that cannot be parsed is left exactly as it was, logged at WARN, and the mail goes on.
  *
- * <p>Limitations: addresses inside bodies (signatures, quoted replies) are not rewritten;
- * calendar parts are not rewritten yet; a replacement address that needs SMTPUTF8 is written as
+ * <p>Limitations: addresses inside text bodies (signatures, quoted replies, an invitation's
+ * {@code DESCRIPTION}), TNEF ({@code winmail.dat}) and forwarded invitations inside
+ * {@code message/rfc822} are not rewritten; a body part that cannot be edited safely is left as
+ * it was, logged at WARN; a replacement address that needs SMTPUTF8 is written as
  * UTF-8, which only SMTPUTF8 peers accept.
  */
 public class RewriteSender extends GenericMailet {
@@ -74,19 +83,24 @@ public class RewriteSender extends GenericMailet {
         Optional<Address> sender = Envelope.sender(mail);
         SenderRewrite rewrite = SenderRewrite.apply(snapshot, message.header(), sender);
 
-        HeaderUpdate.apply(mail, message, rewrite.headers(), "sender", LOGGER);
-        if (!rewrite.changed()) {
+        BodyUpdate body = BodyUpdate.apply(mail, message, rewrite.headers().section(), AddressRules.presented(snapshot),
+            "sender", LOGGER);
+        HeaderUpdate.apply(mail, message, rewrite.headers(), body, "sender", LOGGER);
+        if (!rewrite.changed() && !body.changed()) {
             LOGGER.info("mail={} rule=sender unchanged sender={}", mail.getName(), sender.map(Address::toString).orElse("<>"));
             return;
         }
         if (rewrite.senderChanged()) {
             Envelope.setSender(mail, rewrite.sender());
         }
-        rewrite.signingDomain().ifPresent(domain ->
+        Optional<Domain> signingDomain = rewrite.signingDomain()
+            .or(() -> SenderRewrite.domainSpokenFor(rewrite.headers().section(), rewrite.sender()));
+        signingDomain.ifPresent(domain ->
             mail.setAttribute(new Attribute(RewriteAttributes.SIGNING_DOMAIN, AttributeValue.of(domain.name()))));
-        LOGGER.info("mail={} rule=sender sender={}->{} headers={} signing-domain={}", mail.getName(),
+        LOGGER.info("mail={} rule=sender sender={}->{} headers={} body={} signing-domain={}", mail.getName(),
             sender.map(Address::toString).orElse("<>"), rewrite.sender().map(Address::toString).orElse("<>"),
-            DecisionLog.replacements(rewrite.headers().replacements()), rewrite.signingDomain().map(Object::toString).orElse("-"));
+            DecisionLog.replacements(rewrite.headers().replacements()), DecisionLog.replacements(body.replacements()),
+            signingDomain.map(Object::toString).orElse("-"));
     }
 
     @Override

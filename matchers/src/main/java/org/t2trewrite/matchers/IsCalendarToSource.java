@@ -17,10 +17,12 @@ import org.t2trewrite.core.Eligibility;
 import org.t2trewrite.core.Person;
 import org.t2trewrite.core.Tenant;
 import org.t2trewrite.core.directory.DirectorySnapshot;
+import org.t2trewrite.core.calendar.CalendarRewrite;
 import org.t2trewrite.core.directory.Lookup;
 import org.t2trewrite.glue.Envelope;
 import org.t2trewrite.glue.MailMessages;
 import org.t2trewrite.glue.MatcherCondition;
+import org.t2trewrite.glue.MessageBytes;
 import org.t2trewrite.glue.PinnedSnapshots;
 
 import com.google.common.collect.ImmutableList;
@@ -41,8 +43,10 @@ import com.google.common.collect.ImmutableList;
  * }</pre>
  *
  * <p>Condition: none — every message from a DayTwo member, as the product page describes;
- * {@code invites} — only messages that carry a calendar object (a {@code text/calendar} part
- * or top-level type). Any other condition stops James at start-up.
+ * {@code invites} — only messages that carry an invitation: a {@code text/calendar} or
+ * {@code application/ics} part (inline or attached), an {@code .ics} attachment, or a message
+ * that is itself {@code text/calendar} (the same parts {@code RewriteSender} rewrites). Any other
+ * condition stops James at start-up.
  *
  * <p>A recipient's mailbox is in the source tenant when the directory says so for that person,
  * or when the address is in a source domain and belongs to nobody in the directory (a source
@@ -52,14 +56,18 @@ import com.google.common.collect.ImmutableList;
  * <p>On failure: an unavailable directory throws {@code MessagingException} (onMatchException;
  * by default the mail is kept by the {@code error} processor).
  *
- * <p>Limitations: {@code invites} looks for {@code text/calendar} in the header and the raw
- * body, without parsing MIME (a broken multipart still counts); a body that merely quotes that
- * text also counts.
+ * <p>The selected recipients' copy keeps the sender's target address in the header and in the
+ * invitation alike: nothing in {@code t2t-to-source} rewrites it.
+ *
+ * <p>Limitations: {@code invites} does not look inside forwarded messages ({@code message/rfc822})
+ * or TNEF ({@code winmail.dat}); a multipart too broken to walk is searched only as far as it can
+ * be walked.
  */
 public class IsCalendarToSource extends GenericMatcher {
     static final String INVITES_CONDITION = "invites";
     private static final Logger LOGGER = LoggerFactory.getLogger(IsCalendarToSource.class);
-    private static final byte[] CALENDAR_TYPE = "text/calendar".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CALENDAR = "calendar".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ICS = ".ics".getBytes(StandardCharsets.US_ASCII);
 
     private final PinnedSnapshots snapshots;
     private boolean invitesOnly;
@@ -84,7 +92,7 @@ public class IsCalendarToSource extends GenericMatcher {
         ImmutableList<MailAddress> toSource = mail.getRecipients().stream()
             .filter(recipient -> mailboxInSource(snapshot, Envelope.toAddress(recipient)))
             .collect(ImmutableList.toImmutableList());
-        if (toSource.isEmpty() || (invitesOnly && !MailMessages.read(mail).containsIgnoreCase(CALENDAR_TYPE))) {
+        if (toSource.isEmpty() || (invitesOnly && !carriesCalendar(mail))) {
             return ImmutableList.of();
         }
         LOGGER.info("mail={} rule=calendar-to-source sender={} recipients={} keep the sender's address",
@@ -98,6 +106,13 @@ public class IsCalendarToSource extends GenericMatcher {
             return lookup.person().map(Person::mailbox).orElseThrow() == Tenant.SOURCE;
         }
         return snapshot.tenants().tenantOf(recipient.domain()).equals(Optional.of(Tenant.SOURCE));
+    }
+
+    private static boolean carriesCalendar(Mail mail) throws MessagingException {
+        MessageBytes message = MailMessages.read(mail);
+        // The byte scan spares the body copy and MIME walk for mail that cannot carry a calendar.
+        return (message.containsIgnoreCase(CALENDAR) || message.containsIgnoreCase(ICS))
+            && CalendarRewrite.carriesCalendar(message.header(), message.bodyCopy());
     }
 
     @Override

@@ -20,6 +20,9 @@ import org.t2trewrite.core.header.AddressMapper;
  *   <li>{@link #mailboxHome}: where mail for an eligible person must go. An address of theirs in
  *       the tenant where their mailbox does not live becomes their primary address in the tenant
  *       where it does.</li>
+ *   <li>{@link #inTenant}: how one tenant knows eligible people. An address of theirs in the other
+ *       tenant becomes their primary address in this one: what a calendar or a sent item stored in
+ *       that tenant holds, for a copy of a mail that goes there.</li>
  * </ul>
  *
  * <p>Neither rule touches people in no group, people in both groups (a configuration conflict:
@@ -43,6 +46,12 @@ public final class AddressRules {
         return address -> eligiblePerson(snapshot.lookup(address))
             .flatMap(person -> snapshot.lookup(address).tenant().filter(tenant -> tenant != person.mailbox())
                 .map(tenant -> person.address(person.mailbox())));
+    }
+
+    public static AddressMapper inTenant(DirectorySnapshot snapshot, Tenant tenant) {
+        return address -> eligiblePerson(snapshot.lookup(address))
+            .flatMap(person -> snapshot.lookup(address).tenant().filter(found -> found != tenant)
+                .map(found -> person.address(tenant)));
     }
 
     private static Optional<Person> eligiblePerson(Lookup lookup) {

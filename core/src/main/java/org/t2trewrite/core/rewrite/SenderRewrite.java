@@ -56,10 +56,16 @@ public final class SenderRewrite {
         HeaderRewrite headers = AddressHeaderRewriter.rewrite(header, ALL_FIELDS, presented);
         Optional<Address> newSender = envelopeSender.map(sender -> presented.replacementFor(sender).orElse(sender));
         boolean changed = headers.changed() || differ(newSender, envelopeSender);
-        Optional<Domain> signingDomain = changed
-            ? firstFromAddress(headers.section()).or(() -> newSender).map(Address::domain)
-            : Optional.empty();
+        Optional<Domain> signingDomain = changed ? domainSpokenFor(headers.section(), newSender) : Optional.empty();
         return new SenderRewrite(headers, envelopeSender, newSender, signingDomain);
+    }
+
+    /**
+     * The domain a mail speaks for: that of its first {@code From} address, else of its envelope
+     * sender; what a signature for it must name (RFC 7489 alignment).
+     */
+    public static Optional<Domain> domainSpokenFor(HeaderSection header, Optional<Address> envelopeSender) {
+        return firstFromAddress(header).or(() -> envelopeSender).map(Address::domain);
     }
 
     private static Optional<Address> firstFromAddress(HeaderSection section) {
