@@ -14,8 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.t2trewrite.core.Address;
 import org.t2trewrite.core.Domain;
+import org.t2trewrite.core.Group;
 import org.t2trewrite.core.directory.DirectorySnapshot;
+import org.t2trewrite.core.directory.Lookup;
 import org.t2trewrite.core.rewrite.AddressRules;
+import org.t2trewrite.core.rewrite.SenderIdentity;
 import org.t2trewrite.core.rewrite.SenderRewrite;
 import org.t2trewrite.glue.Envelope;
 import org.t2trewrite.glue.MailMessages;
@@ -45,7 +48,10 @@ import org.t2trewrite.glue.RewriteAttributes;
  * {@code Original-Recipient}, the returned {@code From}/{@code To}/{@code Cc}), byte for byte
  * elsewhere. When anything changed, the mail gets the attribute
  * {@code org.t2trewrite.signing-domain} naming the domain of its (new) first {@code From}
- * address, for {@code DkimSignRewritten}. Idempotent: a second run changes nothing.
+ * address, for {@code DkimSignRewritten}. A mail that is already presented (its sender identity
+ * is an eligible person's presented address: a kept mail re-injected, a James retry) gets the
+ * same mark, so that it is signed exactly as if it had passed once. Idempotent: a second run
+ * changes nothing.
  *
  * <p>Parameters: none. The directory comes from the Guice module named in
  * {@code extensions.properties}; the decision uses the snapshot the mail's matcher used
@@ -87,7 +93,11 @@ public class RewriteSender extends GenericMailet {
             "sender", LOGGER);
         HeaderUpdate.apply(mail, message, rewrite.headers(), body, "sender", LOGGER);
         if (!rewrite.changed() && !body.changed()) {
-            LOGGER.info("mail={} rule=sender unchanged sender={}", mail.getName(), sender.map(Address::toString).orElse("<>"));
+            // Already presented (a kept mail re-injected, a retry): signed as if it had passed once.
+            Optional<Domain> presented = presentedDomain(snapshot, SenderIdentity.of(rewrite.headers().section(), sender));
+            presented.ifPresent(domain -> markForSigning(mail, domain));
+            LOGGER.info("mail={} rule=sender unchanged sender={} signing-domain={}", mail.getName(),
+                sender.map(Address::toString).orElse("<>"), presented.map(Object::toString).orElse("-"));
             return;
         }
         if (rewrite.senderChanged()) {
@@ -95,12 +105,27 @@ public class RewriteSender extends GenericMailet {
         }
         Optional<Domain> signingDomain = rewrite.signingDomain()
             .or(() -> SenderRewrite.domainSpokenFor(rewrite.headers().section(), rewrite.sender()));
-        signingDomain.ifPresent(domain ->
-            mail.setAttribute(new Attribute(RewriteAttributes.SIGNING_DOMAIN, AttributeValue.of(domain.name()))));
+        signingDomain.ifPresent(domain -> markForSigning(mail, domain));
         LOGGER.info("mail={} rule=sender sender={}->{} headers={} body={} signing-domain={}", mail.getName(),
             sender.map(Address::toString).orElse("<>"), rewrite.sender().map(Address::toString).orElse("<>"),
             DecisionLog.replacements(rewrite.headers().replacements()), DecisionLog.replacements(body.replacements()),
             signingDomain.map(Object::toString).orElse("-"));
+    }
+
+    /**
+     * The domain to sign an unchanged mail for: that of its sender identity when the identity is
+     * an eligible person's presented address (the mail was rewritten before, by us).
+     */
+    private static Optional<Domain> presentedDomain(DirectorySnapshot snapshot, Optional<Address> identity) {
+        return identity.filter(address -> {
+            Lookup lookup = snapshot.lookup(address);
+            Optional<Group> group = lookup.person().flatMap(person -> person.eligibility().group());
+            return group.isPresent() && lookup.tenant().equals(Optional.of(group.get().presentedTenant()));
+        }).map(Address::domain);
+    }
+
+    private static void markForSigning(Mail mail, Domain domain) {
+        mail.setAttribute(new Attribute(RewriteAttributes.SIGNING_DOMAIN, AttributeValue.of(domain.name())));
     }
 
     @Override

@@ -88,6 +88,18 @@ class RewriteSenderTest {
     }
 
     @Test
+    void marksAnAlreadyPresentedMailForSigningLikeOneRewrittenNow() throws Exception {
+        String message = "From: Alice <alice@target.example>\r\nTo: ext@external.example\r\n\r\nx\r\n";
+        MailImpl mail = received("alice@target.example", rcpts("ext@external.example"), message);
+
+        mailet.service(mail);
+
+        assertThat(text(bytesOfCopy(mail))).isEqualTo(message);
+        assertThat(mail.getAttribute(RewriteAttributes.SIGNING_DOMAIN).<Object>map(a -> a.getValue().getValue()))
+            .contains("target.example");
+    }
+
+    @Test
     void changesNothingForNonMember() throws Exception {
         String message = "From: Frank <frank@source.example>\r\nTo: ext@external.example\r\n\r\nx\r\n";
         MailImpl mail = received("frank@source.example", rcpts("ext@external.example"), message);

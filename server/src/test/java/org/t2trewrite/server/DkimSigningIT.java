@@ -125,6 +125,21 @@ class DkimSigningIT {
     }
 
     @Test
+    void reinjectedKeptMailIsSignedAsIfItHadPassedOnce() throws Exception {
+        RELAY.send("alice@source.example", List.of(EXTERNAL), message("first-pass", "Alice <alice@source.example>", EXTERNAL, null, "r"));
+        byte[] once = single("first-pass").data();
+        // What an operator re-injects from a kept copy: already rewritten, our signature on it.
+        String delivered = Messages.text(once);
+        byte[] kept = Messages.bytes(delivered.substring(delivered.indexOf("DKIM-Signature:")).replace("first-pass", "second-pass"));
+
+        RELAY.send("alice@target.example", List.of(EXTERNAL), kept);
+
+        byte[] twice = single("second-pass").data();
+        assertThat(DkimFields.labels(twice)).containsExactly("d=target.example s=t2t a=rsa-sha256");
+        assertThat(RELAY.dkimVerifiers().jdkim(twice)).hasSize(1);
+    }
+
+    @Test
     void relaysUnmarkedMailUnsignedAndByteForByte() throws Exception {
         byte[] sent = message("unmarked", "Frank <frank@source.example>", EXTERNAL, null, "not eligible");
 
