@@ -19,7 +19,43 @@ public final class Address {
     private Address(String localPart, Domain domain) {
         this.localPart = localPart;
         this.domain = domain;
-        this.key = localPart.toLowerCase(Locale.ROOT) + "@" + domain.key();
+        this.key = comparable(localPart).toLowerCase(Locale.ROOT) + "@" + domain.key();
+    }
+
+    /**
+     * The local part as compared: a quoted string whose content is a plain dot-atom is the same
+     * mailbox as that dot-atom (RFC 5321 §4.1.2: {@code "alice"@x} and {@code alice@x} are
+     * equivalent; the quoted form should not be used when not needed), so {@code "alice"} compares
+     * as {@code alice}. Quoted strings that need their quotes ({@code "a b"}) stay quoted.
+     */
+    private static String comparable(String localPart) {
+        if (localPart.length() < 2 || !localPart.startsWith("\"") || !localPart.endsWith("\"")) {
+            return localPart;
+        }
+        StringBuilder content = new StringBuilder(localPart.length());
+        for (int i = 1; i < localPart.length() - 1; i++) {
+            char c = localPart.charAt(i);
+            if (c == '\\' && i + 1 < localPart.length() - 1) {
+                c = localPart.charAt(++i);
+            }
+            content.append(c);
+        }
+        return isDotAtom(content) ? content.toString() : localPart;
+    }
+
+    private static boolean isDotAtom(CharSequence text) {
+        if (text.length() == 0 || text.charAt(0) == '.' || text.charAt(text.length() - 1) == '.') {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean atext = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || "!#$%&'*+-/=?^_`{|}~".indexOf(c) >= 0 || c > 127;
+            if (!(atext || (c == '.' && text.charAt(i - 1) != '.'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

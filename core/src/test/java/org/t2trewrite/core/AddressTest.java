@@ -16,10 +16,22 @@ class AddressTest {
         "alice@source.example.|alice@source.example",
         "user@b\u00fccher.example|USER@xn--bcher-kva.example",
         "\"a b\"@x.example|\"A B\"@X.example",
+        "\"alice\"@source.example|alice@source.example",
+        "\"a.smith\"@source.example|A.Smith@source.example",
+        "\"al\\ice\"@source.example|alice@source.example",
         "\u00e9l\u00e8ve@\u00e9cole.example|\u00c9L\u00c8VE@xn--cole-9oa.example"})
     void comparesAddressesCaseInsensitivelyAndAcrossIdnForms(String one, String other) {
         assertThat(Address.parse(one)).isEqualTo(Address.parse(other));
         assertThat(Address.parse(one).hashCode()).isEqualTo(Address.parse(other).hashCode());
+    }
+
+    @ParameterizedTest(name = "{0} != {1}")
+    @CsvSource(delimiter = '|', value = {
+        "\"a b\"@x.example|ab@x.example",
+        "\"a..b\"@x.example|a.b@x.example",
+        "\".a\"@x.example|a@x.example"})
+    void aQuotedLocalPartThatNeedsItsQuotesIsAnotherMailbox(String one, String other) {
+        assertThat(Address.parse(one)).isNotEqualTo(Address.parse(other));
     }
 
     @ParameterizedTest

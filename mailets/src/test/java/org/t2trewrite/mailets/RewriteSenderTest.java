@@ -100,6 +100,16 @@ class RewriteSenderTest {
     }
 
     @Test
+    void recognisesAQuotedLocalPartThatNeedsNoQuotes() throws Exception {
+        String message = "From: \"alice\"@source.example\r\nTo: ext@external.example\r\n\r\nx\r\n";
+        MailImpl mail = received("alice@source.example", rcpts("ext@external.example"), message);
+
+        mailet.service(mail);
+
+        assertThat(text(bytesOfCopy(mail))).isEqualTo(message.replace("\"alice\"@source.example", "alice@target.example"));
+    }
+
+    @Test
     void changesNothingForNonMember() throws Exception {
         String message = "From: Frank <frank@source.example>\r\nTo: ext@external.example\r\n\r\nx\r\n";
         MailImpl mail = received("frank@source.example", rcpts("ext@external.example"), message);
