@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which JCA provider makes {@code rsa-sha256} signatures ({@code SHA256withRSA},
- * RSASSA-PKCS1-v1_5): Amazon Corretto Crypto Provider (ACCP, native AWS-LC, about a third less
- * CPU per RSA-2048 signature) or the JDK's default. Decided once, by {@link #choose}, when the
+ * RSASSA-PKCS1-v1_5): Amazon Corretto Crypto Provider (ACCP, native AWS-LC, about 30% less
+ * CPU per RSA-2048-signed mail) or the JDK's default. Decided once, by {@link #choose}, when the
  * mailet starts; {@link #bind} then prepares each RSA key for that provider once, when the key
  * folder is read, not once per mail.
  *
