@@ -5,14 +5,15 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
@@ -21,6 +22,9 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
  * One private signing key with its name (domain and selector). Signs the canonicalised header
  * data of a DKIM signature and can state the public key record to publish.
  *
+ * <p>An RSA key signs with the provider {@link RsaSigning} chose ({@link #signingWith}); made
+ * by {@link #rsa} it signs with the JDK's default provider.
+ *
  * <p>{@link #toString()} names the key and its algorithm and never shows key material. Thread
  * safe: every signature gets its own signer object.
  */
@@ -28,21 +32,46 @@ public final class DkimKey {
     private final KeyName name;
     private final DkimAlgorithm algorithm;
     private final RSAPrivateKey rsaKey;
+    private final RsaSigning.Bound rsaSigner;
     private final Ed25519PrivateKeyParameters ed25519Key;
 
-    private DkimKey(KeyName name, DkimAlgorithm algorithm, RSAPrivateKey rsaKey, Ed25519PrivateKeyParameters ed25519Key) {
+    private DkimKey(KeyName name, DkimAlgorithm algorithm, RSAPrivateKey rsaKey, RsaSigning.Bound rsaSigner,
+                    Ed25519PrivateKeyParameters ed25519Key) {
         this.name = name;
         this.algorithm = algorithm;
         this.rsaKey = rsaKey;
+        this.rsaSigner = rsaSigner;
         this.ed25519Key = ed25519Key;
     }
 
+    /** An RSA key that signs with the JDK's default provider. */
     public static DkimKey rsa(KeyName name, RSAPrivateKey key) {
-        return new DkimKey(Objects.requireNonNull(name, "name"), DkimAlgorithm.RSA_SHA256, Objects.requireNonNull(key, "key"), null);
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(key, "key");
+        return new DkimKey(name, DkimAlgorithm.RSA_SHA256, key, RsaSigning.jdk().bind(name.toString(), key), null);
     }
 
     public static DkimKey ed25519(KeyName name, Ed25519PrivateKeyParameters key) {
-        return new DkimKey(Objects.requireNonNull(name, "name"), DkimAlgorithm.ED25519_SHA256, null, Objects.requireNonNull(key, "key"));
+        return new DkimKey(Objects.requireNonNull(name, "name"), DkimAlgorithm.ED25519_SHA256, null, null, Objects.requireNonNull(key, "key"));
+    }
+
+    /**
+     * This key signing RSA with {@code signing}'s provider, the key prepared for it once here
+     * ({@link RsaSigning#bind}); an Ed25519 key is returned as it is.
+     *
+     * @throws IllegalArgumentException under {@code rsaProvider=accp} when ACCP cannot sign with
+     *         this key
+     */
+    public DkimKey signingWith(RsaSigning signing) {
+        if (rsaKey == null) {
+            return this;
+        }
+        return new DkimKey(name, algorithm, rsaKey, signing.bind(toString(), rsaKey), null);
+    }
+
+    /** The provider that makes this key's RSA signatures; empty for Ed25519. */
+    public Optional<Provider> rsaProvider() {
+        return rsaSigner == null ? Optional.empty() : Optional.of(rsaSigner.provider());
     }
 
     public KeyName name() {
@@ -64,11 +93,8 @@ public final class DkimKey {
      */
     public byte[] sign(byte[] headerData) {
         try {
-            if (rsaKey != null) {
-                Signature signature = Signature.getInstance("SHA256withRSA");
-                signature.initSign(rsaKey);
-                signature.update(headerData);
-                return signature.sign();
+            if (rsaSigner != null) {
+                return rsaSigner.sign(headerData);
             }
             Ed25519Signer signer = new Ed25519Signer();
             signer.init(true, ed25519Key);

@@ -39,6 +39,7 @@ public final class KeyFolder {
     private final Path folder;
     private final Clock clock;
     private final Duration checkInterval;
+    private final RsaSigning rsaSigning;
     private final Object reloadLock = new Object();
     private volatile State state;
 
@@ -56,28 +57,41 @@ public final class KeyFolder {
         }
     }
 
-    private KeyFolder(Path folder, Clock clock, Duration checkInterval, State state) {
+    private KeyFolder(Path folder, Clock clock, Duration checkInterval, RsaSigning rsaSigning, State state) {
         this.folder = folder;
         this.clock = clock;
         this.checkInterval = checkInterval;
+        this.rsaSigning = rsaSigning;
         this.state = state;
     }
 
     /**
-     * Reads and validates every key in the folder.
+     * Reads and validates every key in the folder; RSA keys sign with the JDK's default provider.
      *
      * @throws IllegalArgumentException naming the folder or file when the folder cannot be read
      *         or a key file is invalid
      */
     public static KeyFolder open(Path folder, Clock clock, Duration checkInterval) {
+        return open(folder, clock, checkInterval, RsaSigning.jdk());
+    }
+
+    /**
+     * Reads and validates every key in the folder; RSA keys, these and those read later, are
+     * prepared for {@code rsaSigning}'s provider as they are read.
+     *
+     * @throws IllegalArgumentException naming the folder or file when the folder cannot be read,
+     *         a key file is invalid, or ({@code rsaProvider=accp}) ACCP cannot sign with a key
+     */
+    public static KeyFolder open(Path folder, Clock clock, Duration checkInterval, RsaSigning rsaSigning) {
         Objects.requireNonNull(folder, "folder");
+        Objects.requireNonNull(rsaSigning, "rsaSigning");
         if (!Files.isDirectory(folder)) {
             throw new IllegalArgumentException("DKIM key folder " + folder + " is not a readable directory");
         }
         String fingerprint = fingerprint(folder);
-        KeyRing ring = load(folder);
+        KeyRing ring = load(folder, rsaSigning);
         LOGGER.info("DKIM keys loaded from {}: {}", folder, ring);
-        return new KeyFolder(folder, clock, checkInterval, new State(ring, fingerprint,
+        return new KeyFolder(folder, clock, checkInterval, rsaSigning, new State(ring, fingerprint,
             clock.instant().plus(checkInterval), Optional.empty()));
     }
 
@@ -109,7 +123,7 @@ public final class KeyFolder {
             return new State(seen.ring, seen.fingerprint, nextCheck, seen.reportedFailure);
         }
         try {
-            KeyRing ring = load(folder);
+            KeyRing ring = load(folder, rsaSigning);
             LOGGER.info("DKIM key folder {} changed; keys now: {}", folder, ring);
             return new State(ring, fingerprint, nextCheck, Optional.empty());
         } catch (IllegalArgumentException e) {
@@ -126,7 +140,7 @@ public final class KeyFolder {
         return new State(seen.ring, failedFingerprint, nextCheck, Optional.of(failedFingerprint));
     }
 
-    private static KeyRing load(Path folder) {
+    private static KeyRing load(Path folder, RsaSigning rsaSigning) {
         List<DkimKey> keys = new ArrayList<>();
         for (Path file : keyFiles(folder).values()) {
             String fileName = file.getFileName().toString();
@@ -141,7 +155,11 @@ public final class KeyFolder {
                 LOGGER.warn("DKIM key {} is RSA with {} bits; RFC 8301 recommends at least {}: replace it",
                     file, key.bits(), PemKeys.RECOMMENDED_RSA_BITS);
             }
-            keys.add(key);
+            try {
+                keys.add(key.signingWith(rsaSigning));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
         }
         return KeyRing.of(keys);
     }

@@ -8,16 +8,20 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.Provider;
+import java.security.Signature;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.jdkim.api.SignatureRecord;
@@ -77,15 +81,23 @@ class DkimSignRewrittenTest {
     }
 
     private DkimSignRewritten mailet(Clock clock, String... parameters) throws Exception {
+        return mailet(clock, Accp::provider, parameters);
+    }
+
+    private DkimSignRewritten mailet(Clock clock, Supplier<Provider> accpCandidate, String... parameters) throws Exception {
         FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("DkimSignRewritten")
             .setProperty("keyFolder", keyFolder.toString());
         for (int i = 0; i < parameters.length; i += 2) {
             config.setProperty(parameters[i], parameters[i + 1]);
         }
-        DkimSignRewritten mailet = new DkimSignRewritten(new PinnedSnapshots(DIRECTORY), clock);
+        DkimSignRewritten mailet = new DkimSignRewritten(new PinnedSnapshots(DIRECTORY), clock, accpCandidate);
         mailet.init(config.build());
         return mailet;
     }
+
+    private static final Supplier<Provider> NO_ACCP = () -> {
+        throw new IllegalStateException("ACCP's native library did not load (simulated)");
+    };
 
     private static Mail marked(String message, String domain) throws Exception {
         return FakeMail.builder().name("mail1").mimeMessage(TestMessages.mime(message))
@@ -485,7 +497,8 @@ class DkimSignRewrittenTest {
             "onMissingKey", "to-processor",
             "missingKeyProcessor", "error",
             "convert8Bit", "true",
-            "keyFolderCheckSeconds", "10");
+            "keyFolderCheckSeconds", "10",
+            "rsaProvider", "auto");
         Mail mail = marked(TestMessages.SIMPLE, "target.example");
 
         mailet.service(mail);
@@ -500,6 +513,7 @@ class DkimSignRewrittenTest {
             Arguments.of("fromNotSigned", new String[] {"signedHeaders", "To:Subject"}, "must include From"),
             Arguments.of("overSignedNotSigned", new String[] {"overSignedHeaders", "Subject", "signedHeaders", "From"}, "over-signed header 'Subject'"),
             Arguments.of("badBoolean", new String[] {"convert8Bit", "yes"}, "convert8Bit must be true or false, not 'yes'"),
+            Arguments.of("badRsaProvider", new String[] {"rsaProvider", "openssl"}, "rsaProvider must be 'auto', 'jdk' or 'accp', not 'openssl'"),
             Arguments.of("badInterval", new String[] {"keyFolderCheckSeconds", "0"}, "keyFolderCheckSeconds must be a positive number of seconds, not '0'"),
             Arguments.of("missingFolder", new String[] {"keyFolder", "/nonexistent/dkim"}, "/nonexistent/dkim is not a readable directory"));
     }
@@ -509,6 +523,94 @@ class DkimSignRewrittenTest {
     void badConfigurationStopsStartUp(String name, String[] parameters, String message) {
         writeRsaKey();
         assertThatThrownBy(() -> mailet(parameters)).hasMessageContaining(message);
+    }
+
+    @Test
+    void accpSignaturesVerifyWithJdkimPythonDkimAndTheJvm() throws Exception {
+        assumeTrue(RsaSigningTest.accpExpected(), "ACCP's bundled native library is for Linux x86-64");
+        writeRsaKey();
+        DkimSignRewritten mailet = mailet("rsaProvider", "accp");
+        Mail mail = marked(TestMessages.SIMPLE, "target.example");
+
+        mailet.service(mail);
+
+        byte[] sent = TestMessages.bytes(mail.getMessage());
+        assertThat(mailet.rsaSigningInUse().provider().getName()).isEqualTo("AmazonCorrettoCryptoProvider");
+        assertThat(verifiers.jdkim(sent)).singleElement().satisfies(record ->
+            assertThat(record.getSelector().toString()).isEqualTo("rsa1"));
+        assertThat(verifiers.jvm(sent).lines()).containsExactly("d=target.example s=rsa1 a=rsa-sha256 pass");
+        assumeTrue(Verifiers.pythonDkimInstalled(), "Debian's python3-dkim is not installed");
+        Verifiers.PythonResult result = verifiers.python(sent, work);
+        assertThat(result.lines()).as(result.toString()).containsExactly("d=target.example s=rsa1 a=rsa-sha256 pass");
+    }
+
+    @Test
+    void autoSignsWithAccpOnLinuxX8664() throws Exception {
+        assumeTrue(RsaSigningTest.accpExpected(), "ACCP's bundled native library is for Linux x86-64");
+        writeRsaKey();
+
+        DkimSignRewritten mailet = mailet();
+
+        assertThat(mailet.rsaSigningInUse().isAccp()).isTrue();
+        assertThat(mailet.rsaSigningInUse().provider().getName()).isEqualTo("AmazonCorrettoCryptoProvider");
+    }
+
+    @Test
+    void rsaProviderJdkSignsWithTheJdkProvider() throws Exception {
+        writeRsaKey();
+        Supplier<Provider> mustNotLoad = () -> {
+            throw new AssertionError("ACCP must not be loaded for rsaProvider=jdk");
+        };
+        DkimSignRewritten mailet = mailet(Clock.fixed(NOW, ZoneOffset.UTC), mustNotLoad, "rsaProvider", "jdk");
+        Mail mail = marked(TestMessages.SIMPLE, "target.example");
+
+        mailet.service(mail);
+
+        assertThat(mailet.rsaSigningInUse().isAccp()).isFalse();
+        assertThat(mailet.rsaSigningInUse().provider().getName())
+            .isEqualTo(Signature.getInstance("SHA256withRSA").getProvider().getName());
+        assertThat(verifiers.jdkim(TestMessages.bytes(mail.getMessage()))).hasSize(1);
+    }
+
+    /** RSASSA-PKCS1-v1_5 is deterministic: the provider must not show in the signed message. */
+    @Test
+    void accpAndJdkSignTheSameMailToTheSameBytes() throws Exception {
+        assumeTrue(RsaSigningTest.accpExpected(), "ACCP's bundled native library is for Linux x86-64");
+        writeRsaKey();
+        writeEd25519Key();
+        DkimSignRewritten accp = mailet("rsaProvider", "accp");
+        DkimSignRewritten jdk = mailet("rsaProvider", "jdk");
+        Mail viaAccp = marked(TestMessages.SIMPLE, "target.example");
+        Mail viaJdk = marked(TestMessages.SIMPLE, "target.example");
+
+        accp.service(viaAccp);
+        jdk.service(viaJdk);
+
+        assertThat(accp.rsaSigningInUse().provider()).isNotEqualTo(jdk.rsaSigningInUse().provider());
+        assertThat(signatureFields(signed(viaAccp))).hasSize(2);
+        assertThat(signed(viaAccp)).isEqualTo(signed(viaJdk));
+    }
+
+    @Test
+    void autoFallsBackToTheJdkWhenAccpIsUnusable() throws Exception {
+        writeRsaKey();
+        DkimSignRewritten mailet = mailet(Clock.fixed(NOW, ZoneOffset.UTC), NO_ACCP);
+        Mail mail = marked(TestMessages.SIMPLE, "target.example");
+
+        mailet.service(mail);
+
+        assertThat(mailet.rsaSigningInUse().isAccp()).isFalse();
+        assertThat(mailet.rsaSigningInUse().description()).contains("ACCP is not usable: ACCP's native library did not load (simulated)");
+        assertThat(verifiers.jdkim(TestMessages.bytes(mail.getMessage()))).hasSize(1);
+    }
+
+    @Test
+    void rsaProviderAccpWhenUnusableStopsStartUpNamingTheParameterAndTheError() {
+        writeRsaKey();
+
+        assertThatThrownBy(() -> mailet(Clock.fixed(NOW, ZoneOffset.UTC), NO_ACCP, "rsaProvider", "accp"))
+            .isInstanceOf(MessagingException.class)
+            .hasMessage("DkimSignRewritten: rsaProvider=accp but ACCP is not usable: ACCP's native library did not load (simulated)");
     }
 
     @Test

@@ -44,9 +44,15 @@ class ExtensionClassPathIT {
 
         assertThat(jamesJars).as("James's jars").hasSizeGreaterThan(300);
         assertThat(bundled).as("packages of the extension jar")
-            .contains("org.t2trewrite.graph", "com.microsoft.graph.models", "okhttp3")
+            .contains("org.t2trewrite.graph", "com.microsoft.graph.models", "okhttp3",
+                // ACCP, not relocated (its JNI symbols name this package), with its native library.
+                "com.amazon.corretto.crypto.provider")
             .doesNotContain("com.google.common.collect", "com.fasterxml.jackson.databind", "org.slf4j");
         assertThat(shared).as("packages both in the extension jar and in James's lib").isEmpty();
+        try (JarFile extension = new JarFile(layout.resolve("extensions-jars").resolve(EXTENSION_JAR).toFile())) {
+            assertThat(extension.getEntry("com/amazon/corretto/crypto/provider/libamazonCorrettoCryptoProvider.so"))
+                .as("ACCP's native library in the extension jar").isNotNull();
+        }
         System.out.printf("ExtensionClassPathIT: %d packages in the extension jar, %d James jars, %d shared%n",
             bundled.size(), jamesJars.size(), shared.size());
     }
