@@ -71,7 +71,8 @@ phases = {'one 50 MB mail': (start, middle), '10 x 20 MB at once': (middle, end)
 for name, (t0, t1) in phases.items():
     before = after = 0
     for line in open(sys.argv[1]):
-        m = re.search(r'^\[(\S+?)\+0000\].*?(\d+)M->(\d+)M\((\d+)M\)', line)
+        # Young and full collections only: remark and cleanup pauses free nothing.
+        m = re.search(r'^\[(\S+?)\+0000\].*?Pause (?:Young|Full).*?(\d+)M->(\d+)M\((\d+)M\)', line)
         if m and t0 <= m.group(1) <= t1:
             before = max(before, int(m.group(2))); after = max(after, int(m.group(3)))
     print(f"-Xmx{sys.argv[3]} {name}: peak heap in use {before} MB (before a collection), "

@@ -13,6 +13,7 @@ import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Mail;
 import org.t2trewrite.core.Address;
 import org.t2trewrite.core.header.HeaderSection;
@@ -40,6 +41,7 @@ import org.t2trewrite.core.rewrite.SenderIdentity;
  */
 public final class MailMessages {
     private static final byte[] CRLF = {'\r', '\n'};
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private MailMessages() {
     }
@@ -80,10 +82,14 @@ public final class MailMessages {
 
     /**
      * A copy of the message as James holds it now: its current header lines, a blank line, and its
-     * raw (undecoded) body. Used once per mail, where James's own message, marked modified by the
-     * stock {@code transport} processor, enters ours ({@code PreserveMessageBytes}).
+     * raw (undecoded) body, without MIME parsing. Used once per mail, where James's own message,
+     * marked modified by the stock {@code transport} processor, enters ours
+     * ({@code PreserveMessageBytes}).
      */
     public static MessageBytes copyOf(MimeMessage message) throws MessagingException {
+        if (message instanceof MimeMessageWrapper && !((MimeMessageWrapper) message).isBodyModified()) {
+            return copyOfSpooled((MimeMessageWrapper) message);
+        }
         Buffer buffer = headerLines(message);
         buffer.write(CRLF, 0, CRLF.length);
         buffer.reserve(Math.max(0, message.getSize()));
@@ -91,6 +97,24 @@ public final class MailMessages {
             buffer.readFrom(in);
         } catch (IOException e) {
             throw new MessagingException("cannot read the message body", e);
+        }
+        return MessageBytes.own(buffer.toExactArray());
+    }
+
+    /**
+     * James's own stream of a spooled message whose body nothing changed: its current header lines
+     * ({@code InternetHeadersInputStream}, as every James copy writes them) and the spooled body
+     * bytes, read once into an array of the exact size. Unlike {@code getRawInputStream()} on a
+     * message whose headers were changed, it does not load the whole message into javax.mail's
+     * memory first (JAMES-1252), which for a large mail would be a second full copy.
+     */
+    private static MessageBytes copyOfSpooled(MimeMessageWrapper message) throws MessagingException {
+        long size = message.getMessageSize();
+        Buffer buffer = new Buffer((int) Math.max(0, Math.min(size, MAX_ARRAY)));
+        try (InputStream in = message.getMessageInputStream()) {
+            buffer.readFrom(in);
+        } catch (IOException e) {
+            throw new MessagingException("cannot read the message", e);
         }
         return MessageBytes.own(buffer.toExactArray());
     }
