@@ -27,8 +27,8 @@ import com.google.common.cache.CacheBuilder;
  *
  * <p>Shared by all our matchers and mailets (one instance, provided by the Guice module).
  * Versions count the distinct snapshots this instance has handed out; they mean nothing across a
- * restart. The last few snapshots are held (at most {@value #HELD} of them, each dropped after
- * {@link #HOLD_FOR} without use), which covers a mail's trip through the pipeline by a wide margin:
+ * restart. The current snapshot and the last few before it are held (at most {@value #HELD}
+ * older ones, each dropped after {@link #HOLD_FOR} without use), which covers a mail's trip through the pipeline by a wide margin:
  * the directory changes at most every few seconds. A mail whose pinned snapshot is no longer held
  * (it waited in a queue for a retry, or the relay restarted) is pinned anew to the current
  * snapshot, logged at INFO: a retry should decide on the directory as it is now.
@@ -43,12 +43,13 @@ public final class PinnedSnapshots {
     private static final Logger LOGGER = LoggerFactory.getLogger(PinnedSnapshots.class);
 
     private final Directory directory;
+    /** Snapshots handed out before the current one, by version. */
     private final Cache<Long, DirectorySnapshot> held = CacheBuilder.newBuilder()
         .maximumSize(HELD)
         .expireAfterAccess(HOLD_FOR)
         .build();
-    private DirectorySnapshot latest;
-    private long latestVersion;
+    /** The latest snapshot handed out and its version: read without a lock on every decision. */
+    private volatile Pin current = new Pin(0, null);
 
     @Inject
     public PinnedSnapshots(Directory directory) {
@@ -59,17 +60,20 @@ public final class PinnedSnapshots {
     public DirectorySnapshot forMail(Mail mail) throws MessagingException {
         Optional<Long> pinned = pinnedVersion(mail);
         if (pinned.isPresent()) {
+            Pin latest = current;
+            if (latest.version == pinned.get()) {
+                return latest.snapshot;
+            }
             DirectorySnapshot snapshot = held.getIfPresent(pinned.get());
             if (snapshot != null) {
                 return snapshot;
             }
         }
-        DirectorySnapshot current = current(mail);
-        long version = versionOf(current);
+        Pin pin = pinFor(snapshotNow(mail));
         pinned.ifPresent(old -> LOGGER.info("mail={} directory snapshot v{} is no longer held; decisions now use v{}",
-            mail.getName(), old, version));
-        mail.setAttribute(new Attribute(RewriteAttributes.SNAPSHOT_VERSION, AttributeValue.of(version)));
-        return current;
+            mail.getName(), old, pin.version));
+        mail.setAttribute(new Attribute(RewriteAttributes.SNAPSHOT_VERSION, AttributeValue.of(pin.version)));
+        return pin.snapshot;
     }
 
     private static Optional<Long> pinnedVersion(Mail mail) {
@@ -79,7 +83,7 @@ public final class PinnedSnapshots {
             .map(Long.class::cast);
     }
 
-    private DirectorySnapshot current(Mail mail) throws MessagingException {
+    private DirectorySnapshot snapshotNow(Mail mail) throws MessagingException {
         try {
             return directory.snapshot();
         } catch (DirectoryUnavailableException e) {
@@ -88,12 +92,31 @@ public final class PinnedSnapshots {
         }
     }
 
-    private synchronized long versionOf(DirectorySnapshot snapshot) {
-        if (snapshot != latest) {
-            latest = snapshot;
-            latestVersion++;
+    private Pin pinFor(DirectorySnapshot snapshot) {
+        Pin latest = current;
+        if (latest.snapshot == snapshot) {
+            return latest;
         }
-        held.put(latestVersion, snapshot);
-        return latestVersion;
+        synchronized (this) {
+            latest = current;
+            if (latest.snapshot != snapshot) {
+                if (latest.snapshot != null) {
+                    held.put(latest.version, latest.snapshot);
+                }
+                latest = new Pin(latest.version + 1, snapshot);
+                current = latest;
+            }
+            return latest;
+        }
+    }
+
+    private static final class Pin {
+        private final long version;
+        private final DirectorySnapshot snapshot;
+
+        Pin(long version, DirectorySnapshot snapshot) {
+            this.version = version;
+            this.snapshot = snapshot;
+        }
     }
 }

@@ -42,6 +42,18 @@ class PinnedSnapshotsTest {
     }
 
     @Test
+    void aMailKeepsItsSnapshotAfterOtherMailPinnedNewerOnes() throws Exception {
+        Mail mail = mail("m1");
+        DirectorySnapshot first = snapshots.forMail(mail);
+        for (int n = 1; n <= PinnedSnapshots.HELD; n++) {
+            current.set(snapshot(n));
+            snapshots.forMail(mail("other" + n));
+        }
+
+        assertThat(snapshots.forMail(mail)).isSameAs(first);
+    }
+
+    @Test
     void aNewMailPinsTheCurrentSnapshot() throws Exception {
         snapshots.forMail(mail("m1"));
         DirectorySnapshot next = snapshot(1);
@@ -65,7 +77,7 @@ class PinnedSnapshotsTest {
     void aPinNoLongerHeldIsReplacedByTheCurrentSnapshot() throws Exception {
         Mail mail = mail("m1");
         snapshots.forMail(mail);
-        for (int n = 1; n <= PinnedSnapshots.HELD; n++) {
+        for (int n = 1; n <= PinnedSnapshots.HELD + 1; n++) {
             current.set(snapshot(n));
             snapshots.forMail(mail("other" + n));
         }
