@@ -1,12 +1,14 @@
 package org.t2trewrite.dkim;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.spec.InvalidKeySpecException;
@@ -104,6 +106,42 @@ public final class DkimKey {
         } catch (GeneralSecurityException e) {
             // The key was validated at load time; a failure here is a broken JVM, not bad input.
             throw new IllegalStateException("cannot sign with " + this, e);
+        }
+    }
+
+    /**
+     * Makes one signature over a fixed text and verifies it with the key's own public key (with
+     * the JDK's verifier, whichever provider signs): a key file that parses but cannot sign, such
+     * as one whose CRT parameters were damaged, is refused when it is read instead of failing
+     * every mail of its domain later.
+     *
+     * @throws IllegalArgumentException when no signature can be made or it does not verify
+     */
+    public void checkSigns() {
+        byte[] data = "t2t-rewrite DKIM key check".getBytes(StandardCharsets.US_ASCII);
+        boolean valid;
+        try {
+            byte[] signature = sign(data);
+            if (rsaKey != null) {
+                if (!(rsaKey instanceof RSAPrivateCrtKey)) {
+                    return;
+                }
+                Signature verifier = Signature.getInstance("SHA256withRSA");
+                verifier.initVerify(rsaPublicKey());
+                verifier.update(data);
+                valid = verifier.verify(signature);
+            } else {
+                Ed25519Signer verifier = new Ed25519Signer();
+                verifier.init(false, ed25519Key.generatePublicKey());
+                byte[] hash = MessageDigest.getInstance("SHA-256").digest(data);
+                verifier.update(hash, 0, hash.length);
+                valid = verifier.verifySignature(signature);
+            }
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot sign with this key (" + e.getMessage() + ")", e);
+        }
+        if (!valid) {
+            throw new IllegalArgumentException("a test signature does not verify with the key's own public key: the key is damaged");
         }
     }
 

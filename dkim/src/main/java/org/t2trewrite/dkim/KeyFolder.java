@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@code .pem}, hidden files (editors' and atomic writers' temporaries) and sub-folders are
  * ignored, so notes or copies of the DNS records may sit beside the keys.
  *
- * <p>{@link #open} reads and validates every key: any bad file is an error naming it, which
- * stops James at start-up. {@link #current()} then notices changes (a file added, removed,
+ * <p>{@link #open} reads and validates every key, a test signature included (a key that parses
+ * but cannot sign is a bad file): any bad file is an error naming it, which stops James at
+ * start-up. {@link #current()} then notices changes (a file added, removed,
  * resized or touched) at most once per check interval and re-reads the folder; a folder that no
  * longer reads cleanly keeps the previous keys in use and is reported once at ERROR, naming the
  * file, until it is fixed.
@@ -156,7 +157,9 @@ public final class KeyFolder {
                     file, key.bits(), PemKeys.RECOMMENDED_RSA_BITS);
             }
             try {
-                keys.add(key.signingWith(rsaSigning));
+                DkimKey signing = key.signingWith(rsaSigning);
+                signing.checkSigns();
+                keys.add(signing);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
             }
