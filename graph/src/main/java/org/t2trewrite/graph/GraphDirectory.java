@@ -54,6 +54,7 @@ import okhttp3.OkHttpClient;
  * ({@code graph-check --create-groups} does, on request).
  */
 public final class GraphDirectory implements Directory, Closeable {
+    static final Duration STALE_REMINDER = Duration.ofMinutes(10);
     private static final Logger LOGGER = LoggerFactory.getLogger(GraphDirectory.class);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
     private static final int PROBLEMS_LOGGED = 20;
@@ -71,7 +72,8 @@ public final class GraphDirectory implements Directory, Closeable {
     private volatile int consecutiveFailures;
     private volatile List<String> problems = ImmutableList.of();
     private volatile boolean closed;
-    private boolean reportedStale;
+    /** When STALE was last logged; null while the directory is not stale. */
+    private Instant staleReportedAt;
     private Duration nextDelay;
 
     private GraphDirectory(GraphDirectoryConfig config, RetryInterceptor.Sleeper sleeper, Clock clock) {
@@ -232,7 +234,7 @@ public final class GraphDirectory implements Directory, Closeable {
         lastSuccess = clock.instant();
         lastFailure = null;
         consecutiveFailures = 0;
-        reportedStale = false;
+        staleReportedAt = null;
         nextDelay = config.syncInterval();
     }
 
@@ -245,8 +247,11 @@ public final class GraphDirectory implements Directory, Closeable {
                 : "keeping the snapshot of " + snapshot.asOf(), lastFailure);
             LOGGER.debug("Graph directory: sync failure", e);
         }
-        if (!reportedStale && status().isStale()) {
-            reportedStale = true;
+        Instant now = clock.instant();
+        if (status().isStale() && (staleReportedAt == null
+            || !Duration.between(staleReportedAt, now).minus(STALE_REMINDER).isNegative())) {
+            // Said again every STALE_REMINDER while it lasts: one line at the start of a long outage is easy to miss.
+            staleReportedAt = now;
             LOGGER.warn("Graph directory: STALE, Graph not reached for more than {} ({} failed attempts, last: {})",
                 config.staleAfter(), consecutiveFailures, lastFailure);
         }

@@ -15,12 +15,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
 import org.t2trewrite.core.Address;
 import org.t2trewrite.core.Eligibility;
 import org.t2trewrite.core.Person;
 import org.t2trewrite.core.Tenant;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.directory.DirectoryUnavailableException;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 class GraphDirectoryTest {
     @TempDir
@@ -214,6 +219,39 @@ class GraphDirectoryTest {
         fixture.graph.down(false);
         assertThat(directory.syncOnce()).isTrue();
         assertThat(directory.status().isStale()).isFalse();
+    }
+
+    @Test
+    void aLongOutageIsReportedStaleAgainEveryReminderInterval() throws Exception {
+        synced();
+        fixture.graph.down(true);
+        Logger logger = (Logger) LoggerFactory.getLogger(GraphDirectory.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            clock.advance(Duration.ofMinutes(2));
+            directory.syncOnce();
+            clock.advance(Duration.ofMinutes(1));
+            directory.syncOnce();
+            assertThat(staleLines(logs)).isEqualTo(1);
+
+            clock.advance(GraphDirectory.STALE_REMINDER);
+            directory.syncOnce();
+            assertThat(staleLines(logs)).isEqualTo(2);
+
+            fixture.graph.down(false);
+            directory.syncOnce();
+            fixture.graph.down(true);
+            directory.syncOnce();
+            assertThat(staleLines(logs)).as("not stale right after a success").isEqualTo(2);
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
+    private static long staleLines(ListAppender<ILoggingEvent> logs) {
+        return logs.list.stream().filter(event -> event.getFormattedMessage().contains("STALE")).count();
     }
 
     @Test

@@ -54,6 +54,8 @@ import com.google.common.hash.Hashing;
  */
 public final class FileDirectory implements Directory, Closeable {
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+    /** How often a file that stays broken is reported again. */
+    static final Duration REMIND_EVERY = Duration.ofMinutes(10);
 
     private static final Logger LOGGER = LoggerFactory.getLogger(FileDirectory.class);
     /**
@@ -75,9 +77,15 @@ public final class FileDirectory implements Directory, Closeable {
     private Instant lastReadAt;
     private HashCode lastContent;
     private String lastProblem;
+    private Runnable lastProblemLog;
+    private Instant lastReportedAt;
 
-    private FileDirectory(Path file, DirectorySnapshot initial, Stamp stamp, Instant readAt, HashCode content) {
+    private final Duration remindEvery;
+
+    private FileDirectory(Path file, DirectorySnapshot initial, Stamp stamp, Instant readAt, HashCode content,
+                          Duration remindEvery) {
         this.file = file;
+        this.remindEvery = remindEvery;
         this.current = initial;
         this.lastStamp = stamp;
         this.lastReadAt = readAt;
@@ -108,12 +116,18 @@ public final class FileDirectory implements Directory, Closeable {
 
     /** Loads the file without starting the poller: {@link #poll()} is then called by the caller. */
     static FileDirectory load(Path file) throws IOException, InvalidDirectoryFileException {
+        return load(file, REMIND_EVERY);
+    }
+
+    /** {@link #load(Path)} with another reminder interval, for tests of the reminder. */
+    static FileDirectory load(Path file, Duration remindEvery) throws IOException, InvalidDirectoryFileException {
         Objects.requireNonNull(file, "file");
         Stamp stamp = Stamp.of(file);
         Instant readAt = Instant.now();
         byte[] content = Files.readAllBytes(file);
         DirectorySnapshot snapshot = DirectoryFile.parse(file.toString(), content, readAt);
-        FileDirectory directory = new FileDirectory(file, snapshot, stamp, readAt, Hashing.sha256().hashBytes(content));
+        FileDirectory directory = new FileDirectory(file, snapshot, stamp, readAt, Hashing.sha256().hashBytes(content),
+            remindEvery);
         directory.logLoaded(snapshot);
         return directory;
     }
@@ -172,6 +186,7 @@ public final class FileDirectory implements Directory, Closeable {
             Stamp stamp;
             byte[] content;
             Instant readAt = Instant.now();
+            remindIfStillBroken(readAt);
             try {
                 stamp = Stamp.of(file);
                 if (stamp.equals(lastStamp) && settled(stamp)) {
@@ -203,6 +218,7 @@ public final class FileDirectory implements Directory, Closeable {
                 DirectorySnapshot snapshot = DirectoryFile.parse(file.toString(), content, readAt);
                 current = snapshot;
                 lastProblem = null;
+                lastProblemLog = null;
                 logLoaded(snapshot);
             } catch (InvalidDirectoryFileException e) {
                 reportOnce("content:" + hash, () -> LOGGER.error("Directory file {} is invalid, keeping the snapshot read at {}: {}",
@@ -218,7 +234,23 @@ public final class FileDirectory implements Directory, Closeable {
     private void reportOnce(String problem, Runnable log) {
         if (!problem.equals(lastProblem)) {
             lastProblem = problem;
+            lastProblemLog = log;
+            lastReportedAt = Instant.now();
             log.run();
+        }
+    }
+
+    /**
+     * A directory that serves an old snapshot because its file is broken is said so again every
+     * {@link #REMIND_EVERY}, not only once: an operator who missed the first line (or rotated the
+     * log) still learns that edits are not taking effect.
+     */
+    private void remindIfStillBroken(Instant now) {
+        if (lastProblemLog != null && !Duration.between(lastReportedAt, now).minus(remindEvery).isNegative()) {
+            lastReportedAt = now;
+            LOGGER.error("Directory file {} still cannot be used (reminder every {}); decisions use the snapshot read at {}",
+                file, remindEvery, current.asOf());
+            lastProblemLog.run();
         }
     }
 

@@ -171,6 +171,30 @@ class FileDirectoryTest {
     }
 
     @Test
+    void remindsThatTheFileIsStillBrokenUntilItIsFixed() throws Exception {
+        DirectoryFiles.writeInPlace(file, DirectoryFiles.json(DirectoryFixture.standard()));
+        directory = FileDirectory.load(file, Duration.ofMillis(20));
+        DirectorySnapshot good = directory.snapshot();
+
+        DirectoryFiles.writeInPlace(file, "{");
+        directory.poll();
+        Thread.sleep(50);
+        directory.poll();
+
+        assertThat(messages(Level.ERROR)).hasSize(3);
+        assertThat(messages(Level.ERROR).get(1)).isEqualTo("Directory file " + file
+            + " still cannot be used (reminder every PT0.02S); decisions use the snapshot read at " + good.asOf());
+        assertThat(messages(Level.ERROR).get(2)).isEqualTo(messages(Level.ERROR).get(0));
+
+        DirectoryFiles.replaceAtomically(file, DirectoryFiles.json(withErin(Group.DAY_ONE)));
+        directory.poll();
+        Thread.sleep(50);
+        directory.poll();
+
+        assertThat(messages(Level.ERROR)).hasSize(3);
+    }
+
+    @Test
     void reloadsAfterAnInvalidEditIsFixed() throws Exception {
         DirectoryFiles.writeInPlace(file, DirectoryFiles.json(DirectoryFixture.standard()));
         directory = FileDirectory.start(file, FAST_POLL);
