@@ -197,7 +197,7 @@ class DkimCanonicalEdgeCasesTest {
             Arguments.of("onlyEmptyLines", HEADER + "\r\n\r\n\r\n\r\n"),
             Arguments.of("onlyWhitespaceLines", HEADER + "\r\n \t\r\n\t\r\n"),
             // No separator: javax.mail takes every line as header and the body as empty;
-            // RawMessage installs it with the empty line, so the header is signed with bh= of
+            // MailMessages installs it with the empty line, so the header is signed with bh= of
             // nothing and the receiver gets header, empty line, no body.
             Arguments.of("headerOnlyWithoutSeparator", HEADER));
     }
