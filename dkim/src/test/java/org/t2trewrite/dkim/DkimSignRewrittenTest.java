@@ -12,7 +12,6 @@ import java.security.Provider;
 import java.security.Signature;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
@@ -635,32 +634,5 @@ class DkimSignRewrittenTest {
         String body = pem.split("\n")[1];
 
         assertThatThrownBy(this::mailet).hasMessageContaining("512 bits").hasMessageNotContaining(body.substring(0, 20));
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        private MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advanceSeconds(long seconds) {
-            now = now.plusSeconds(seconds);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

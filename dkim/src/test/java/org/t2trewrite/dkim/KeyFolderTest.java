@@ -12,8 +12,6 @@ import java.security.spec.RSAPrivateCrtKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +51,7 @@ class KeyFolderTest {
         DkimKey good = keys.current().keysFor(Domain.of("target.example")).get(0);
 
         TestKeys.write(folder, FILE, TestKeys.pkcs8(damaged(TestKeys.RSA_2048)) + "\n");
-        clock.advance(Duration.ofSeconds(5));
+        clock.advanceSeconds(5);
 
         assertThat(keys.current().keysFor(Domain.of("target.example"))).containsExactly(good);
         good.checkSigns();
@@ -66,32 +64,5 @@ class KeyFolderTest {
 
         assertThat(KeyFolder.open(folder, Clock.systemUTC(), Duration.ofSeconds(1)).current()
             .keysFor(Domain.of("target.example"))).hasSize(2);
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
