@@ -48,11 +48,8 @@ public final class MailMessages {
 
     /** The mail's message as bytes: the held bytes when we installed them and nothing changed them since. */
     public static MessageBytes read(Mail mail) throws MessagingException {
-        MimeMessage message = mail.getMessage();
-        if (message instanceof HeldMessage && !((HeldMessage) message).isModified()) {
-            return ((HeldMessage) message).bytes();
-        }
-        return copyOf(message);
+        Optional<MessageBytes> held = held(mail.getMessage());
+        return held.isPresent() ? held.get() : copyOf(mail.getMessage());
     }
 
     /**
@@ -60,11 +57,8 @@ public final class MailMessages {
      * parse, or James's header lines parsed without reading the body.
      */
     public static HeaderSection header(Mail mail) throws MessagingException {
-        MimeMessage message = mail.getMessage();
-        if (message instanceof HeldMessage && !((HeldMessage) message).isModified()) {
-            return ((HeldMessage) message).bytes().header();
-        }
-        return HeaderSection.parse(headerLines(message).toExactArray());
+        Optional<MessageBytes> held = held(mail.getMessage());
+        return held.isPresent() ? held.get().header() : HeaderSection.parse(headerLines(mail.getMessage()).toExactArray());
     }
 
     /**
@@ -73,11 +67,8 @@ public final class MailMessages {
      */
     public static Optional<Address> senderIdentity(Mail mail) throws MessagingException {
         Optional<Address> envelopeSender = Envelope.sender(mail);
-        MimeMessage message = mail.getMessage();
-        if (message instanceof HeldMessage && !((HeldMessage) message).isModified()) {
-            return ((HeldMessage) message).bytes().senderIdentity(envelopeSender);
-        }
-        return SenderIdentity.of(header(mail), envelopeSender);
+        Optional<MessageBytes> held = held(mail.getMessage());
+        return held.isPresent() ? held.get().senderIdentity(envelopeSender) : SenderIdentity.of(header(mail), envelopeSender);
     }
 
     /**
@@ -130,6 +121,12 @@ public final class MailMessages {
         } else {
             mail.setMessage(message);
         }
+    }
+
+    /** The bytes we installed, when this is our message and nothing changed it since. */
+    private static Optional<MessageBytes> held(MimeMessage message) {
+        return message instanceof HeldMessage && !((HeldMessage) message).isModified()
+            ? Optional.of(((HeldMessage) message).bytes()) : Optional.empty();
     }
 
     private static Buffer headerLines(MimeMessage message) throws MessagingException {

@@ -18,7 +18,6 @@ import org.t2trewrite.core.Group;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.directory.Lookup;
 import org.t2trewrite.core.rewrite.AddressRules;
-import org.t2trewrite.core.rewrite.SenderIdentity;
 import org.t2trewrite.core.rewrite.SenderRewrite;
 import org.t2trewrite.glue.Envelope;
 import org.t2trewrite.glue.MailMessages;
@@ -94,7 +93,8 @@ public class RewriteSender extends GenericMailet {
         HeaderUpdate.apply(mail, message, rewrite.headers(), body, "sender", LOGGER);
         if (!rewrite.changed() && !body.changed()) {
             // Already presented (a kept mail re-injected, a retry): signed as if it had passed once.
-            Optional<Domain> presented = presentedDomain(snapshot, SenderIdentity.of(rewrite.headers().section(), sender));
+            // Nothing changed, so the identity is the one the matcher computed, held with the message.
+            Optional<Domain> presented = presentedDomain(snapshot, message.senderIdentity(sender));
             presented.ifPresent(domain -> markForSigning(mail, domain));
             LOGGER.info("mail={} rule=sender unchanged sender={} signing-domain={}", mail.getName(),
                 sender.map(Address::toString).orElse("<>"), presented.map(Object::toString).orElse("-"));
