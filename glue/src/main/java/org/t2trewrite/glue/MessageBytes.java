@@ -1,6 +1,8 @@
 package org.t2trewrite.glue;
 
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -105,10 +107,19 @@ public final class MessageBytes {
     }
 
     /**
-     * Whether {@code needle} (lower-case ASCII) occurs anywhere in the message, ignoring ASCII
-     * case. No copy.
+     * Whether any of {@code needles} (lower-case ASCII) occurs anywhere in the message, ignoring
+     * ASCII case. No copy.
      */
-    public boolean containsIgnoreCase(byte[] needle) {
+    public boolean containsAnyIgnoreCase(List<String> needles) {
+        for (String needle : needles) {
+            if (containsIgnoreCase(needle.getBytes(StandardCharsets.US_ASCII))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean containsIgnoreCase(byte[] needle) {
         outer:
         for (int i = 0; i <= bytes.length - needle.length; i++) {
             for (int j = 0; j < needle.length; j++) {

@@ -1,6 +1,5 @@
 package org.t2trewrite.mailets;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,18 +19,14 @@ import org.t2trewrite.glue.MessageBytes;
  * ({@code text/calendar}, {@code application/ics}, {@code .ics} attachments; {@link CalendarRewrite})
  * and delivery or disposition reports ({@code multipart/report}; {@link DeliveryReportRewrite}).
  *
- * <p>Cost: a message whose bytes mention neither {@code calendar}, {@code .ics} nor
- * {@code report} (ASCII, any case) is not copied or parsed at all; others get one body copy and
- * one MIME walk per kind.
+ * <p>Cost: a message whose bytes contain none of the rewrites' markers
+ * ({@link CalendarRewrite#MARKERS}, {@link DeliveryReportRewrite#MARKERS}) is not copied or
+ * parsed at all; others get one body copy and one MIME walk per kind.
  *
  * <p>A part that cannot be edited safely is left exactly as it was, logged at WARN with the
  * reason; the mail is never refused for it.
  */
 final class BodyUpdate {
-    private static final byte[] CALENDAR = "calendar".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] ICS = ".ics".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] REPORT = "report".getBytes(StandardCharsets.US_ASCII);
-
     private final Optional<byte[]> body;
     private final List<Replacement> replacements;
 
@@ -46,8 +41,8 @@ final class BodyUpdate {
 
     static BodyUpdate apply(Mail mail, MessageBytes message, HeaderSection header, AddressMapper mapper, String rule,
                             Logger logger) {
-        boolean calendar = message.containsIgnoreCase(CALENDAR) || message.containsIgnoreCase(ICS);
-        boolean report = message.containsIgnoreCase(REPORT);
+        boolean calendar = message.containsAnyIgnoreCase(CalendarRewrite.MARKERS);
+        boolean report = message.containsAnyIgnoreCase(DeliveryReportRewrite.MARKERS);
         if (!calendar && !report) {
             return none();
         }

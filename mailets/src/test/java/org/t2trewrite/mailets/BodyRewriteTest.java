@@ -6,6 +6,9 @@ import static org.t2trewrite.mailets.TestMails.rcpts;
 import static org.t2trewrite.mailets.TestMails.received;
 import static org.t2trewrite.mailets.TestMails.text;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.server.core.MailImpl;
@@ -100,6 +103,27 @@ class BodyRewriteTest {
         assertThat(text(bytesOfCopy(mail))).isEqualTo(expected);
         assertThat(text(bytesOfCopy(mail))).contains("Join us, alice@source.example organises.");
         assertThat(mail.getAttribute(RewriteAttributes.SIGNING_DOMAIN)).isPresent();
+    }
+
+    @Test
+    void rewritesABase64ApplicationIcsPartWithoutAFileName() throws Exception {
+        // Neither "calendar" nor ".ics" appears in these bytes: only the part's type says it.
+        MailImpl mail = preserved("alice@source.example", rcpts("ext@external.example"), bareIcs("alice@source.example"));
+
+        rewriteSender.service(mail);
+
+        assertThat(text(bytesOfCopy(mail))).isEqualTo(bareIcs("alice@target.example"));
+    }
+
+    private static String bareIcs(String address) {
+        String ics = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nORGANIZER:mailto:" + address + "\r\n"
+            + "END:VEVENT\r\nEND:VCALENDAR\r\n";
+        return "From: " + address + "\r\nTo: ext@external.example\r\nSubject: s\r\n"
+            + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+            + "--b\r\nContent-Type: text/plain\r\n\r\nSee the attachment.\r\n"
+            + "--b\r\nContent-Type: application/ics\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            + Base64.getMimeEncoder().encodeToString(ics.getBytes(StandardCharsets.US_ASCII)) + "\r\n"
+            + "--b--\r\n";
     }
 
     @Test

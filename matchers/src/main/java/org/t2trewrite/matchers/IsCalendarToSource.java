@@ -1,6 +1,5 @@
 package org.t2trewrite.matchers;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Optional;
 
@@ -66,8 +65,6 @@ import com.google.common.collect.ImmutableList;
 public class IsCalendarToSource extends GenericMatcher {
     static final String INVITES_CONDITION = "invites";
     private static final Logger LOGGER = LoggerFactory.getLogger(IsCalendarToSource.class);
-    private static final byte[] CALENDAR = "calendar".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] ICS = ".ics".getBytes(StandardCharsets.US_ASCII);
 
     private final PinnedSnapshots snapshots;
     private boolean invitesOnly;
@@ -111,7 +108,7 @@ public class IsCalendarToSource extends GenericMatcher {
     private static boolean carriesCalendar(Mail mail) throws MessagingException {
         MessageBytes message = MailMessages.read(mail);
         // The byte scan spares the body copy and MIME walk for mail that cannot carry a calendar.
-        return (message.containsIgnoreCase(CALENDAR) || message.containsIgnoreCase(ICS))
+        return message.containsAnyIgnoreCase(CalendarRewrite.MARKERS)
             && CalendarRewrite.carriesCalendar(message.header(), message.bodyCopy());
     }
 

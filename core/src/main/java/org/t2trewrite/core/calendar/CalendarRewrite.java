@@ -51,6 +51,14 @@ import org.t2trewrite.core.mime.TransferCodec;
  * reach inside a calendar.
  */
 public final class CalendarRewrite {
+    /**
+     * ASCII words (lower case) of which every message with a calendar part contains at least one,
+     * in any case: {@code text/calendar}, {@code application/ics}, a {@code .ics} file name. A
+     * message containing none of them has no part {@link #apply} would touch, so callers can skip
+     * the body copy and the MIME walk with a byte scan.
+     */
+    public static final List<String> MARKERS = List.of("calendar", "/ics", ".ics");
+
     private final byte[] body;
     private final boolean changed;
     private final List<Replacement> replacements;

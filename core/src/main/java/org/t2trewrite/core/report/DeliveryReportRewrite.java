@@ -56,6 +56,12 @@ import org.t2trewrite.core.mime.TransferCodec;
  * an address is kept as the reporting MTA wrote it.
  */
 public final class DeliveryReportRewrite {
+    /**
+     * ASCII words (lower case) of which every message this rewrite touches contains one, in any
+     * case ({@code multipart/report}): see {@link org.t2trewrite.core.calendar.CalendarRewrite#MARKERS}.
+     */
+    public static final List<String> MARKERS = List.of("report");
+
     private static final Set<String> STATUS_TYPES = Set.of("message/delivery-status", "message/disposition-notification");
     private static final Set<String> RECIPIENT_FIELDS = Set.of("final-recipient", "original-recipient");
     private static final Set<String> RETURNED_FIELDS = Set.of("From", "To", "Cc");
