@@ -67,6 +67,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
     private Path workDir;
     private Path directoryFile;
     private int smtpPort;
+    private int webAdminPort;
     private SmtpSink sink;
     private Process process;
 
@@ -165,6 +166,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
             Files.copy(in, directoryFile);
         }
         smtpPort = freePort();
+        webAdminPort = freePort();
         if (delivery == Delivery.GATEWAY) {
             sink = SmtpSink.start();
         }
@@ -231,6 +233,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         properties.add("");
         properties.add("# ---- set by the test harness ----");
         properties.add("t2t.smtp.port=" + smtpPort);
+        properties.add("t2t.webadmin.port=" + webAdminPort);
         properties.add("t2t.delivery=" + (delivery == Delivery.GATEWAY ? "t2t-gateway" : "t2t-capture"));
         if (sink != null) {
             properties.add("t2t.gateway=127.0.0.1:" + sink.port());
@@ -258,6 +261,8 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         command.add(Paths.get(required("t2t.project.root")).resolve("relay").toString());
         command.add("--smtp-port");
         command.add(String.valueOf(smtpPort));
+        command.add("--webadmin-port");
+        command.add(String.valueOf(webAdminPort));
         command.add("--directory");
         command.add(directoryFile.toString());
         command.add("--work-dir");
@@ -303,6 +308,11 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
 
     int smtpPort() {
         return smtpPort;
+    }
+
+    /** WebAdmin's port on 127.0.0.1 (kept mail, queues, health checks). */
+    int webAdminPort() {
+        return webAdminPort;
     }
 
     SmtpSink sink() {
