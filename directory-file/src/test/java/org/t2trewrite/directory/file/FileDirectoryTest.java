@@ -27,6 +27,7 @@ import org.t2trewrite.core.Tenant;
 import org.t2trewrite.core.directory.DirectoryFixture;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.directory.DirectoryUnavailableException;
+import org.t2trewrite.core.directory.Freshness;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
@@ -228,6 +229,46 @@ class FileDirectoryTest {
         assertThat(directory.snapshot()).isNotSameAs(good);
         assertThat(directory.snapshot().people()).isEqualTo(good.people());
         assertThat(messages(Level.INFO)).hasSize(2);
+    }
+
+    @Test
+    void isStaleWithTheProblemFromAnInvalidEditUntilAGoodFileIsLoaded() throws Exception {
+        DirectoryFiles.writeInPlace(file, DirectoryFiles.json(DirectoryFixture.standard()));
+        directory = FileDirectory.load(file);
+        DirectorySnapshot good = directory.snapshot();
+        assertThat(directory.freshness()).isEqualTo(Freshness.current(good.asOf()));
+
+        DirectoryFiles.writeInPlace(file, "{");
+        directory.poll();
+
+        Freshness stale = directory.freshness();
+        assertThat(stale.state()).isEqualTo(Freshness.State.STALE);
+        assertThat(stale.asOf()).contains(good.asOf());
+        assertThat(stale.reason()).hasValueSatisfying(reason -> assertThat(reason)
+            .startsWith("invalid directory file: ").contains(file + ":1:2: malformed JSON"));
+
+        DirectoryFiles.replaceAtomically(file, DirectoryFiles.json(withErin(Group.DAY_ONE)));
+        directory.poll();
+
+        assertThat(directory.freshness()).isEqualTo(Freshness.current(directory.snapshot().asOf()));
+    }
+
+    @Test
+    void isStaleWhileTheFileIsMissing() throws Exception {
+        String content = DirectoryFiles.json(DirectoryFixture.standard());
+        DirectoryFiles.writeInPlace(file, content);
+        directory = FileDirectory.load(file);
+
+        Files.delete(file);
+        directory.poll();
+
+        assertThat(directory.freshness().state()).isEqualTo(Freshness.State.STALE);
+        assertThat(directory.freshness().reason()).contains("directory file " + file + " is missing");
+
+        DirectoryFiles.writeInPlace(file, content);
+        directory.poll();
+
+        assertThat(directory.freshness().state()).isEqualTo(Freshness.State.CURRENT);
     }
 
     @Test
