@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Nothing is lost when the directory cannot answer: mail is kept by the error processor, not
@@ -62,6 +65,25 @@ class DirectoryUnavailableIT {
             .containsEntry("rcpts", List.of("ext@external.example"));
         assertThat(RELAY.sink().deliveries()).noneMatch(d -> d.dataAsString().contains("<unavailable@client.example>"));
         assertThat(RELAY.log()).contains("written to " + error);
+    }
+
+    @Test
+    void reportsTheDirectoryUnhealthyAndCountsTheMailItKept() throws Exception {
+        RELAY.send("alice@source.example", List.of("ext@external.example"),
+            message("unhealthy", "Alice <alice@source.example>", "ext@external.example", null, "kept"));
+        assertThat(EmlFolder.await(RELAY.keptFolder().resolve("error"), "<unhealthy@client.example>", 1, WAIT))
+            .as("kept mail; log tail:%n%s", RELAY.logTail()).hasSize(1);
+        WebAdmin webAdmin = WebAdmin.of(RELAY);
+
+        HttpResponse<String> health = webAdmin.get("/healthcheck");
+        JsonNode directory = webAdmin.check("t2t-directory");
+
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(503);
+        assertThat(directory.path("status").asText()).as(directory.toString()).isEqualTo("unhealthy");
+        assertThat(directory.path("cause").asText()).startsWith("no directory snapshot, mail that needs the directory is kept in error: ")
+            .contains("no Graph directory snapshot yet");
+        assertThat(webAdmin.counter("t2t_mail_directory_unavailable").orElse(0)).isPositive();
+        assertThat(webAdmin.counter("t2t_mail_kept_error").orElse(0)).isPositive();
     }
 
     private static int unusedPort() {

@@ -4,20 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.t2trewrite.server.Messages.message;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.OptionalDouble;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -26,7 +19,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * What an operator reads from a running relay through WebAdmin: {@code GET /healthcheck} (James's
@@ -38,29 +30,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class HealthAndMetricsIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String TARGET_KEY = "t2t._domainkey.target.example.pem";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @RegisterExtension
     static final JamesRelay RELAY = JamesRelay.builder().build();
 
-    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RELAY.webAdminPort() + path))
-            .timeout(Duration.ofSeconds(30)).GET().build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString(UTF_8));
-    }
-
-    private static JsonNode check(String name) throws IOException, InterruptedException {
-        return JSON.readTree(get("/healthcheck/checks/" + name).body());
-    }
+    private final WebAdmin webAdmin = WebAdmin.of(RELAY);
 
     /** Asks again until the answer matches: the directory is polled every second, the key folder every 10. */
-    private static JsonNode awaitCheck(String name, Predicate<JsonNode> condition) throws Exception {
+    private JsonNode awaitCheck(String name, Predicate<JsonNode> condition) throws Exception {
         Instant deadline = Instant.now().plus(WAIT);
-        JsonNode last = check(name);
+        JsonNode last = webAdmin.check(name);
         while (!condition.test(last) && Instant.now().isBefore(deadline)) {
             Thread.sleep(500);
-            last = check(name);
+            last = webAdmin.check(name);
         }
         return last;
     }
@@ -69,19 +51,11 @@ class HealthAndMetricsIT {
         return result.path("status").asText().equals(status);
     }
 
-    /** A counter's value in /metrics, where a James meter named N is the Prometheus counter N_total. */
-    private static OptionalDouble counter(String name) throws IOException, InterruptedException {
-        HttpResponse<String> response = get("/metrics");
-        assertThat(response.statusCode()).isEqualTo(200);
-        Matcher value = Pattern.compile("(?m)^" + Pattern.quote(name + "_total") + " (\\S+)$").matcher(response.body());
-        return value.find() ? OptionalDouble.of(Double.parseDouble(value.group(1))) : OptionalDouble.empty();
-    }
-
     @Test
     @Order(1)
     void isHealthyAfterStartWithOurChecksListed() throws Exception {
-        HttpResponse<String> response = get("/healthcheck");
-        JsonNode health = JSON.readTree(response.body());
+        HttpResponse<String> response = webAdmin.get("/healthcheck");
+        JsonNode health = WebAdmin.json(response);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(health.path("status").asText()).as(response.body()).isEqualTo("healthy");
@@ -99,10 +73,10 @@ class HealthAndMetricsIT {
         List<SmtpSink.Delivery> delivered = RELAY.sink().await(d -> d.dataAsString().contains("<counted@client.example>"), 1, WAIT);
         assertThat(delivered).as("log tail:%n%s", RELAY.logTail()).hasSize(1);
 
-        assertThat(counter("t2t_mail_rewritten_sender")).hasValue(1.0);
-        assertThat(counter("t2t_mail_signed")).hasValue(1.0);
-        assertThat(counter("t2t_dkim_signatures_rsa_sha256")).hasValue(1.0);
-        assertThat(counter("t2t_mail_kept_error")).as("registered at start, nothing kept yet").hasValue(0.0);
+        assertThat(webAdmin.counter("t2t_mail_rewritten_sender")).hasValue(1.0);
+        assertThat(webAdmin.counter("t2t_mail_signed")).hasValue(1.0);
+        assertThat(webAdmin.counter("t2t_dkim_signatures_rsa_sha256")).hasValue(1.0);
+        assertThat(webAdmin.counter("t2t_mail_kept_error")).as("registered at start, nothing kept yet").hasValue(0.0);
     }
 
     @Test
@@ -117,7 +91,7 @@ class HealthAndMetricsIT {
         assertThat(degraded.path("status").asText()).as(degraded.toString()).isEqualTo("degraded");
         assertThat(degraded.path("cause").asText()).startsWith("serving an old directory snapshot (as of ")
             .contains("invalid directory file: " + file + ":1:").contains("malformed JSON");
-        assertThat(get("/healthcheck").statusCode()).as("degraded is still 200").isEqualTo(200);
+        assertThat(webAdmin.get("/healthcheck").statusCode()).as("degraded is still 200").isEqualTo(200);
 
         Files.write(file, good);
         assertThat(awaitCheck("t2t-directory", result -> hasStatus(result, "healthy")).path("status").asText())
@@ -153,9 +127,9 @@ class HealthAndMetricsIT {
         List<Path> kept = EmlFolder.await(RELAY.keptFolder().resolve("error"), "<keptcount@client.example>", 1, WAIT);
         assertThat(kept).as("log tail:%n%s", RELAY.logTail()).hasSize(1);
 
-        assertThat(counter("t2t_mail_kept_error")).hasValue(1.0);
-        assertThat(counter("t2t_mail_missing_dkim_key")).hasValue(1.0);
-        assertThat(counter("t2t_mail_rewritten_sender")).hasValue(2.0);
-        assertThat(counter("t2t_mail_signed")).as("the kept mail is not signed").hasValue(1.0);
+        assertThat(webAdmin.counter("t2t_mail_kept_error")).hasValue(1.0);
+        assertThat(webAdmin.counter("t2t_mail_missing_dkim_key")).hasValue(1.0);
+        assertThat(webAdmin.counter("t2t_mail_rewritten_sender")).hasValue(2.0);
+        assertThat(webAdmin.counter("t2t_mail_signed")).as("the kept mail is not signed").hasValue(1.0);
     }
 }
