@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import org.t2trewrite.core.Eligibility;
 import org.t2trewrite.core.Group;
 import org.t2trewrite.core.Tenant;
-import org.t2trewrite.core.directory.Directory;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.directory.DirectoryUnavailableException;
 import org.t2trewrite.core.directory.Freshness;

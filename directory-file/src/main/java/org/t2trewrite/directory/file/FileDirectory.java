@@ -192,7 +192,7 @@ public final class FileDirectory implements MonitoredDirectory, Closeable {
             synchronized (pollLock) {
                 reportOnce("bug:" + e, "unexpected failure while checking directory file " + file + ": " + e,
                     () -> LOGGER.error("Directory file {}: unexpected failure while checking it; "
-                    + "keeping the snapshot read at {}", file, current.asOf(), e));
+                        + "keeping the snapshot read at {}", file, current.asOf(), e));
             }
         }
     }
