@@ -20,6 +20,7 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.util.SharedByteArrayInputStream;
 
 import org.apache.james.jdkim.mailets.DKIMSign;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
@@ -49,6 +50,7 @@ import org.t2trewrite.core.Domain;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.directory.Tenants;
 import org.t2trewrite.dkim.DkimSignRewritten;
+import org.t2trewrite.dkim.KeyFolders;
 import org.t2trewrite.glue.RewriteAttributes;
 import org.t2trewrite.glue.PinnedSnapshots;
 
@@ -126,7 +128,8 @@ public class DkimSignBenchmark {
 
     private static DkimSignRewritten ours(Path folder, String rsaProvider) throws Exception {
         DkimSignRewritten mailet = new DkimSignRewritten(new PinnedSnapshots(() -> DirectorySnapshot.of(
-            Tenants.of(Set.of(Domain.of("source.example")), Set.of(Domain.of(DOMAIN))), List.of(), Instant.EPOCH)));
+            Tenants.of(Set.of(Domain.of("source.example")), Set.of(Domain.of(DOMAIN))), List.of(), Instant.EPOCH)),
+            new KeyFolders(), new RecordingMetricFactory());
         mailet.init(FakeMailetConfig.builder().mailetName("DkimSignRewritten").setProperty("keyFolder", folder.toString())
             .setProperty("rsaProvider", rsaProvider).build());
         return mailet;

@@ -6,7 +6,9 @@ import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -16,6 +18,8 @@ import java.util.stream.Collectors;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
+import org.apache.james.metrics.api.Metric;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.Mail;
 import org.apache.mailet.ProcessingState;
@@ -90,6 +94,13 @@ import com.google.common.collect.Sets;
  * installed JVM-wide: TLS and the rest of James do not use it.</li>
  * </ul>
  *
+ * <p>Metrics (James's {@link MetricFactory}; WebAdmin {@code /metrics} shows each with a
+ * {@code _total} suffix): {@value #SIGNED_METRIC} counts signed mails,
+ * {@code t2t_dkim_signatures_rsa_sha256} and {@code t2t_dkim_signatures_ed25519_sha256} the
+ * signatures made, {@value #MISSING_KEY_METRIC} marked mails whose domain had no key (kept or
+ * sent unsigned, per {@code onMissingKey}). A mail James runs through twice counts twice. The key
+ * folder is listed in {@link KeyFolders}, where the DKIM health check reads it.
+ *
  * <p>The signature fields are prepended to the header bytes and the message installed as bytes
  * ({@link MailMessages}), never through James's header API, so James sends exactly the bytes that
  * were signed. Line endings of the body are made CRLF first, as the SMTP client would send them.
@@ -126,6 +137,10 @@ public class DkimSignRewritten extends GenericMailet {
     static final String KEY_FOLDER_CHECK_SECONDS = "keyFolderCheckSeconds";
     static final String RSA_PROVIDER = "rsaProvider";
 
+    static final String SIGNED_METRIC = "t2t_mail_signed";
+    static final String MISSING_KEY_METRIC = "t2t_mail_missing_dkim_key";
+    static final String SIGNATURES_METRIC_PREFIX = "t2t_dkim_signatures_";
+
     static final String TO_PROCESSOR = "to-processor";
     static final String SEND_UNSIGNED = "send-unsigned";
 
@@ -134,8 +149,12 @@ public class DkimSignRewritten extends GenericMailet {
     private static final byte[] CRLF = {'\r', '\n'};
 
     private final PinnedSnapshots snapshots;
+    private final KeyFolders keyFolders;
     private final Clock clock;
     private final Supplier<Provider> accpCandidate;
+    private final Metric signed;
+    private final Metric missingKey;
+    private final Map<DkimAlgorithm, Metric> signaturesMade = new EnumMap<>(DkimAlgorithm.class);
 
     private RsaSigning rsaSigning;
     private KeyFolder keys;
@@ -146,19 +165,31 @@ public class DkimSignRewritten extends GenericMailet {
     private boolean convert8Bit;
 
     @Inject
-    public DkimSignRewritten(PinnedSnapshots snapshots) {
-        this(snapshots, Clock.systemUTC());
+    public DkimSignRewritten(PinnedSnapshots snapshots, KeyFolders keyFolders, MetricFactory metrics) {
+        this(snapshots, keyFolders, metrics, Clock.systemUTC());
     }
 
-    DkimSignRewritten(PinnedSnapshots snapshots, Clock clock) {
-        this(snapshots, clock, Accp::provider);
+    DkimSignRewritten(PinnedSnapshots snapshots, KeyFolders keyFolders, MetricFactory metrics, Clock clock) {
+        this(snapshots, keyFolders, metrics, clock, Accp::provider);
     }
 
     /** @param accpCandidate ACCP's provider, or throws saying why it is not usable (see {@link RsaSigning#choose}) */
-    DkimSignRewritten(PinnedSnapshots snapshots, Clock clock, Supplier<Provider> accpCandidate) {
+    DkimSignRewritten(PinnedSnapshots snapshots, KeyFolders keyFolders, MetricFactory metrics, Clock clock,
+                      Supplier<Provider> accpCandidate) {
         this.snapshots = snapshots;
+        this.keyFolders = keyFolders;
         this.clock = clock;
         this.accpCandidate = accpCandidate;
+        this.signed = metrics.generate(SIGNED_METRIC);
+        this.missingKey = metrics.generate(MISSING_KEY_METRIC);
+        for (DkimAlgorithm algorithm : DkimAlgorithm.values()) {
+            signaturesMade.put(algorithm, metrics.generate(signaturesMetric(algorithm)));
+        }
+    }
+
+    /** {@code t2t_dkim_signatures_rsa_sha256}, {@code t2t_dkim_signatures_ed25519_sha256}. */
+    static String signaturesMetric(DkimAlgorithm algorithm) {
+        return SIGNATURES_METRIC_PREFIX + algorithm.tag().replace('-', '_');
     }
 
     @Override
@@ -194,6 +225,7 @@ public class DkimSignRewritten extends GenericMailet {
         } catch (IllegalArgumentException e) {
             throw new MessagingException(name() + ": " + KEY_FOLDER + ": " + e.getMessage(), e);
         }
+        keyFolders.add(name(), keys, sendUnsigned ? Optional.empty() : Optional.of(missingKeyProcessor));
     }
 
     private RsaSigning chooseRsaSigning() throws MessagingException {
@@ -274,6 +306,8 @@ public class DkimSignRewritten extends GenericMailet {
         List<byte[]> signatures = signer.sign(fields, body, domain, domainKeys, clock.instant());
         // RFC 6376 §5.6: the signature field is prepended, above every field it covers.
         MailMessages.install(mail, MessageBytes.own(join(signatures, fields.toBytes(), body)));
+        signed.increment();
+        domainKeys.forEach(key -> signaturesMade.get(key.algorithm()).increment());
         LOGGER.info("mail={} rule=dkim signed d={} keys={} reencoded-8bit={}", mail.getName(), domain,
             domainKeys.stream().map(DkimKey::toString).collect(Collectors.joining(", ", "[", "]")), reencoded);
     }
@@ -308,6 +342,7 @@ public class DkimSignRewritten extends GenericMailet {
     }
 
     private void missingKey(Mail mail, Domain domain) {
+        missingKey.increment();
         if (sendUnsigned) {
             LOGGER.warn("mail {}: no DKIM key for {} in {}; sent unsigned ({}={})",
                 mail.getName(), domain, keys.folder(), ON_MISSING_KEY, SEND_UNSIGNED);

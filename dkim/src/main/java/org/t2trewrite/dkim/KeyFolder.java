@@ -49,12 +49,39 @@ public final class KeyFolder {
         private final String fingerprint;
         private final Instant nextCheck;
         private final Optional<String> reportedFailure;
+        /** Why the folder's content was refused, naming the file; empty once it reads cleanly. */
+        private final Optional<String> refusal;
 
-        private State(KeyRing ring, String fingerprint, Instant nextCheck, Optional<String> reportedFailure) {
+        private State(KeyRing ring, String fingerprint, Instant nextCheck, Optional<String> reportedFailure,
+                      Optional<String> refusal) {
             this.ring = ring;
             this.fingerprint = fingerprint;
             this.nextCheck = nextCheck;
             this.reportedFailure = reportedFailure;
+            this.refusal = refusal;
+        }
+    }
+
+    /**
+     * The keys in use and, when the folder's latest content was refused (the previous keys are
+     * still in use), why: a value taken at one moment, for health checks.
+     */
+    public static final class Status {
+        private final KeyRing ring;
+        private final Optional<String> refusal;
+
+        private Status(KeyRing ring, Optional<String> refusal) {
+            this.ring = ring;
+            this.refusal = refusal;
+        }
+
+        public KeyRing ring() {
+            return ring;
+        }
+
+        /** The error that kept the last change out, naming the file; empty when the folder reads cleanly. */
+        public Optional<String> refusal() {
+            return refusal;
         }
     }
 
@@ -93,7 +120,7 @@ public final class KeyFolder {
         KeyRing ring = load(folder, rsaSigning);
         LOGGER.info("DKIM keys loaded from {}: {}", folder, ring);
         return new KeyFolder(folder, clock, checkInterval, rsaSigning, new State(ring, fingerprint,
-            clock.instant().plus(checkInterval), Optional.empty()));
+            clock.instant().plus(checkInterval), Optional.empty(), Optional.empty()));
     }
 
     /** The keys in use: the folder's current content if it reads cleanly, else the last good one. */
@@ -113,6 +140,17 @@ public final class KeyFolder {
         }
     }
 
+    /**
+     * The keys in use and whether the folder's latest content was refused. Checks the folder for
+     * changes as {@link #current()} does (at most once per check interval), so a health probe sees
+     * a change even when no mail is signed.
+     */
+    public Status status() {
+        current();
+        State seen = state;
+        return new Status(seen.ring, seen.refusal);
+    }
+
     private State refreshed(State seen, Instant nextCheck) {
         String fingerprint;
         try {
@@ -121,12 +159,12 @@ public final class KeyFolder {
             return failed(seen, "unreadable:" + e.getMessage(), e.getMessage(), nextCheck);
         }
         if (fingerprint.equals(seen.fingerprint)) {
-            return new State(seen.ring, seen.fingerprint, nextCheck, seen.reportedFailure);
+            return new State(seen.ring, seen.fingerprint, nextCheck, seen.reportedFailure, seen.refusal);
         }
         try {
             KeyRing ring = load(folder, rsaSigning);
             LOGGER.info("DKIM key folder {} changed; keys now: {}", folder, ring);
-            return new State(ring, fingerprint, nextCheck, Optional.empty());
+            return new State(ring, fingerprint, nextCheck, Optional.empty(), Optional.empty());
         } catch (IllegalArgumentException e) {
             return failed(seen, fingerprint, e.getMessage(), nextCheck);
         }
@@ -138,7 +176,7 @@ public final class KeyFolder {
             LOGGER.error("DKIM key folder {} changed but does not read cleanly; still signing with the previous keys {}: {}",
                 folder, seen.ring, message);
         }
-        return new State(seen.ring, failedFingerprint, nextCheck, Optional.of(failedFingerprint));
+        return new State(seen.ring, failedFingerprint, nextCheck, Optional.of(failedFingerprint), Optional.of(message));
     }
 
     private static KeyRing load(Path folder, RsaSigning rsaSigning) {

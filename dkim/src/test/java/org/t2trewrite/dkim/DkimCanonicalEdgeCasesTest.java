@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.james.jdkim.exceptions.FailException;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
@@ -84,7 +85,8 @@ class DkimCanonicalEdgeCasesTest {
         for (int i = 0; i < parameters.length; i += 2) {
             config.setProperty(parameters[i], parameters[i + 1]);
         }
-        DkimSignRewritten mailet = new DkimSignRewritten(new PinnedSnapshots(DIRECTORY), Clock.fixed(NOW, ZoneOffset.UTC));
+        DkimSignRewritten mailet = new DkimSignRewritten(new PinnedSnapshots(DIRECTORY), new KeyFolders(),
+            new RecordingMetricFactory(), Clock.fixed(NOW, ZoneOffset.UTC));
         mailet.init(config.build());
         Mail mail = FakeMail.builder().name("mail1").mimeMessage(TestMessages.mime(message))
             .attribute(new Attribute(RewriteAttributes.SIGNING_DOMAIN, AttributeValue.of("target.example")))

@@ -25,6 +25,7 @@ import javax.mail.internet.MimeMessage;
 
 import org.apache.james.jdkim.api.SignatureRecord;
 import org.apache.james.jdkim.exceptions.FailException;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Attribute;
@@ -59,6 +60,8 @@ class DkimSignRewrittenTest {
     Path work;
 
     private Verifiers verifiers;
+    private final KeyFolders keyFolders = new KeyFolders();
+    private final RecordingMetricFactory metrics = new RecordingMetricFactory();
 
     @BeforeEach
     void publishKeys() {
@@ -89,7 +92,8 @@ class DkimSignRewrittenTest {
         for (int i = 0; i < parameters.length; i += 2) {
             config.setProperty(parameters[i], parameters[i + 1]);
         }
-        DkimSignRewritten mailet = new DkimSignRewritten(new PinnedSnapshots(DIRECTORY), clock, accpCandidate);
+        DkimSignRewritten mailet = new DkimSignRewritten(new PinnedSnapshots(DIRECTORY), keyFolders, metrics, clock,
+            accpCandidate);
         mailet.init(config.build());
         return mailet;
     }
@@ -164,6 +168,45 @@ class DkimSignRewrittenTest {
         mailet().service(mail);
 
         assertThat(signatureFields(signed(mail))).singleElement().asString().contains("d=target.example;");
+    }
+
+    @Test
+    void countsEachSignedMailAndEachSignatureByAlgorithm() throws Exception {
+        writeRsaKey();
+        writeEd25519Key();
+        DkimSignRewritten mailet = mailet();
+
+        mailet.service(marked(TestMessages.SIMPLE, "target.example"));
+        mailet.service(marked(TestMessages.SIMPLE, "target.example"));
+
+        assertThat(metrics.countFor("t2t_mail_signed")).isEqualTo(2);
+        assertThat(metrics.countFor("t2t_dkim_signatures_rsa_sha256")).isEqualTo(2);
+        assertThat(metrics.countFor("t2t_dkim_signatures_ed25519_sha256")).isEqualTo(2);
+        assertThat(metrics.countFor("t2t_mail_missing_dkim_key")).isZero();
+    }
+
+    @Test
+    void countsAMarkedMailWithoutAKeyAndDoesNotCountItSigned() throws Exception {
+        writeRsaKey();
+
+        mailet().service(marked(TestMessages.SIMPLE, "other.example"));
+
+        assertThat(metrics.countFor("t2t_mail_missing_dkim_key")).isEqualTo(1);
+        assertThat(metrics.countFor("t2t_mail_signed")).isZero();
+    }
+
+    @Test
+    void listsItsKeyFolderWithWhereMailWithoutAKeyGoes() throws Exception {
+        writeRsaKey();
+
+        mailet("missingKeyProcessor", "dkim-missing");
+        mailet("onMissingKey", "send-unsigned");
+
+        assertThat(keyFolders.inUse()).hasSize(2);
+        assertThat(keyFolders.inUse().get(0).folder().folder()).isEqualTo(keyFolder);
+        assertThat(keyFolders.inUse().get(0).mailetName()).isEqualTo("DkimSignRewritten");
+        assertThat(keyFolders.inUse().get(0).missingKeyProcessor()).contains("dkim-missing");
+        assertThat(keyFolders.inUse().get(1).missingKeyProcessor()).isEmpty();
     }
 
     @Test
@@ -359,7 +402,7 @@ class DkimSignRewrittenTest {
             .setProperty("keyFolder", keyFolder.toString()).build();
         DkimSignRewritten mailet = new DkimSignRewritten(new PinnedSnapshots(() -> {
             throw new DirectoryUnavailableException("no snapshot yet");
-        }), Clock.fixed(NOW, ZoneOffset.UTC));
+        }), keyFolders, metrics, Clock.fixed(NOW, ZoneOffset.UTC));
         mailet.init(config);
         Mail mail = marked("DKIM-Signature: v=1; d=source.example; s=s; b=x\r\n" + TestMessages.SIMPLE, "target.example");
 

@@ -58,6 +58,28 @@ class KeyFolderTest {
     }
 
     @Test
+    void statusNamesTheRefusedFileUntilTheFolderReadsCleanlyAgain() throws Exception {
+        TestKeys.write(folder, FILE, TestKeys.pkcs8(TestKeys.RSA_2048));
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+        KeyFolder keys = KeyFolder.open(folder, clock, Duration.ofSeconds(1));
+        assertThat(keys.status().refusal()).isEmpty();
+
+        TestKeys.write(folder, FILE, TestKeys.pkcs8(damaged(TestKeys.RSA_2048)) + "\n");
+        clock.advanceSeconds(5);
+
+        KeyFolder.Status refused = keys.status();
+        assertThat(refused.refusal()).hasValueSatisfying(why -> assertThat(why).contains(FILE));
+        assertThat(refused.ring().keysFor(Domain.of("target.example"))).hasSize(1);
+        clock.advanceSeconds(5);
+        assertThat(keys.status().refusal()).as("still refused while unchanged").isPresent();
+
+        TestKeys.write(folder, FILE, TestKeys.pkcs8(TestKeys.RSA_2048) + "\n\n");
+        clock.advanceSeconds(5);
+
+        assertThat(keys.status().refusal()).isEmpty();
+    }
+
+    @Test
     void acceptsKeysThatSign() throws Exception {
         TestKeys.write(folder, FILE, TestKeys.pkcs1(TestKeys.RSA_2048));
         TestKeys.write(folder, "s2._domainkey.target.example.pem", TestKeys.pkcs8(TestKeys.ED25519));

@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
 import org.t2trewrite.core.Eligibility;
 import org.t2trewrite.core.Group;
 import org.t2trewrite.core.Tenant;
-import org.t2trewrite.core.directory.Directory;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.directory.DirectoryUnavailableException;
+import org.t2trewrite.core.directory.Freshness;
+import org.t2trewrite.core.directory.MonitoredDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,12 +49,14 @@ import okhttp3.OkHttpClient;
  * written to {@code graph.snapshotFile}; at start that file is served until the first sync succeeds, so a
  * restart during an outage keeps working. With no snapshot at all, {@link #snapshot()} throws
  * {@link DirectoryUnavailableException}, never an empty directory. {@link #status()} tells how stale the
- * snapshot is; staleness and recovery are also logged, once per change.
+ * snapshot is, {@link #freshness()} the same in the terms of every directory (a failed cycle alone is not
+ * stale: only {@code graph.staleAfter} without reaching Graph is); staleness and recovery are also logged,
+ * once per change.
  *
  * <p>Does not page, cache or call Graph on the mail path, and does not write anything to Entra ID
  * ({@code graph-check --create-groups} does, on request).
  */
-public final class GraphDirectory implements Directory, Closeable {
+public final class GraphDirectory implements MonitoredDirectory, Closeable {
     static final Duration STALE_REMINDER = Duration.ofMinutes(10);
     private static final Logger LOGGER = LoggerFactory.getLogger(GraphDirectory.class);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
@@ -169,6 +172,23 @@ public final class GraphDirectory implements Directory, Closeable {
         Optional<Instant> asOf = Optional.ofNullable(snapshot).map(DirectorySnapshot::asOf);
         return new SyncStatus(success, asOf, consecutiveFailures, Optional.ofNullable(lastFailure),
             isStale(success, asOf), problems);
+    }
+
+    @Override
+    public Freshness freshness() {
+        SyncStatus status = status();
+        if (!status.hasSnapshot()) {
+            return Freshness.none("no Graph directory snapshot yet"
+                + status.lastFailure().map(failure -> ": " + failure).orElse(" (first sync not finished)"));
+        }
+        Instant asOf = status.lastSuccess().or(status::snapshotAsOf).orElseThrow();
+        if (status.isStale()) {
+            return Freshness.stale(asOf, "Graph not reached for more than " + config.staleAfter()
+                + (status.consecutiveFailures() == 0 ? " (first sync not finished)"
+                    : " (" + status.consecutiveFailures() + " failed attempts, last: "
+                        + status.lastFailure().orElse("none") + ")"));
+        }
+        return Freshness.current(asOf);
     }
 
     private boolean isStale(Optional<Instant> success, Optional<Instant> asOf) {

@@ -14,9 +14,9 @@ import org.t2trewrite.core.Domain;
 import org.t2trewrite.core.Group;
 import org.t2trewrite.core.Person;
 import org.t2trewrite.core.Tenant;
-import org.t2trewrite.core.directory.Directory;
-import org.t2trewrite.core.directory.DirectoryContract;
 import org.t2trewrite.core.directory.DirectoryFixture;
+import org.t2trewrite.core.directory.MonitoredDirectory;
+import org.t2trewrite.core.directory.MonitoredDirectoryContract;
 
 /**
  * Runs the directory contract against {@link GraphDirectory} over a loopback {@link FakeGraph}, started the way
@@ -32,7 +32,7 @@ import org.t2trewrite.core.directory.DirectoryFixture;
  * <p>The unavailable case: Graph answers 503 to everything (token endpoint included) and there is no snapshot
  * file, so the directory has never had a snapshot; the test waits for the first failed sync.
  */
-class GraphDirectoryContractTest implements DirectoryContract {
+class GraphDirectoryContractTest implements MonitoredDirectoryContract {
     private static final Duration FIRST_SYNC_DEADLINE = Duration.ofSeconds(30);
     private static final String DAY_ONE_ID = "10000000-0000-0000-0000-00000000d001";
     private static final String DAY_TWO_ID = "10000000-0000-0000-0000-00000000d002";
@@ -50,7 +50,7 @@ class GraphDirectoryContractTest implements DirectoryContract {
     }
 
     @Override
-    public Directory directoryWith(DirectoryFixture fixture) throws Exception {
+    public MonitoredDirectory directoryWith(DirectoryFixture fixture) throws Exception {
         FakeGraph graph = FakeGraph.start();
         graphs.add(graph);
         Map<Tenant, FakeGraph.Tenant> tenants = new HashMap<>();
@@ -93,7 +93,7 @@ class GraphDirectoryContractTest implements DirectoryContract {
     }
 
     @Override
-    public Directory unavailableDirectory() throws Exception {
+    public MonitoredDirectory unavailableDirectory() throws Exception {
         FakeGraph graph = FakeGraph.start();
         graphs.add(graph);
         graph.down(true);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -22,6 +23,7 @@ import org.t2trewrite.core.Person;
 import org.t2trewrite.core.Tenant;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.directory.DirectoryUnavailableException;
+import org.t2trewrite.core.directory.Freshness;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -222,6 +224,28 @@ class GraphDirectoryTest {
     }
 
     @Test
+    void isStaleWithTheLastFailureOnlyAfterStaleAfterWithoutGraph() throws Exception {
+        synced();
+        Instant lastSuccess = directory.status().lastSuccess().orElseThrow();
+        fixture.graph.down(true);
+
+        assertThat(directory.syncOnce()).isFalse();
+        assertThat(directory.freshness()).as("one failed cycle is not stale").isEqualTo(Freshness.current(lastSuccess));
+
+        clock.advance(Duration.ofMinutes(2));
+        Freshness stale = directory.freshness();
+
+        assertThat(stale.state()).isEqualTo(Freshness.State.STALE);
+        assertThat(stale.age(clock.instant())).contains(Duration.ofMinutes(2));
+        assertThat(stale.reason()).hasValueSatisfying(reason -> assertThat(reason)
+            .startsWith("Graph not reached for more than PT1M (1 failed attempts, last: ").contains("503"));
+
+        fixture.graph.down(false);
+        assertThat(directory.syncOnce()).isTrue();
+        assertThat(directory.freshness().state()).isEqualTo(Freshness.State.CURRENT);
+    }
+
+    @Test
     void aLongOutageIsReportedStaleAgainEveryReminderInterval() throws Exception {
         synced();
         fixture.graph.down(true);
@@ -264,6 +288,9 @@ class GraphDirectoryTest {
         assertThatThrownBy(directory::snapshot).isInstanceOf(DirectoryUnavailableException.class)
             .hasMessageContaining("no Graph directory snapshot");
         assertThat(directory.status().isStale()).isTrue();
+        assertThat(directory.freshness().state()).isEqualTo(Freshness.State.NONE);
+        assertThat(directory.freshness().reason()).hasValueSatisfying(reason -> assertThat(reason)
+            .startsWith("no Graph directory snapshot yet: ").contains("503"));
     }
 
     @Test

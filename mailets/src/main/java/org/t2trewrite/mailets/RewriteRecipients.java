@@ -10,6 +10,8 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.metrics.api.Metric;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -40,6 +42,10 @@ import org.t2trewrite.glue.PinnedSnapshots;
  * sender stays null. Recipients of no eligible person, of a person in both groups (a conflict)
  * and of a person already addressed in their mailbox's tenant are kept. Idempotent.
  *
+ * <p>Metrics (James's {@link MetricFactory}; WebAdmin {@code /metrics} adds {@code _total}):
+ * {@value #REWRITTEN_METRIC} counts the mails (copies) it redirected, {@value #REDIRECTED_METRIC}
+ * the recipients; a mail James runs through twice counts twice.
+ *
  * <p>Parameters: none.
  *
  * <p>On failure: an unavailable directory throws {@link MessagingException} (the mail is kept
@@ -58,11 +64,18 @@ import org.t2trewrite.glue.PinnedSnapshots;
 public class RewriteRecipients extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(RewriteRecipients.class);
 
+    static final String REWRITTEN_METRIC = "t2t_mail_rewritten_recipients";
+    static final String REDIRECTED_METRIC = "t2t_recipients_redirected";
+
     private final PinnedSnapshots snapshots;
+    private final Metric rewritten;
+    private final Metric redirected;
 
     @Inject
-    public RewriteRecipients(PinnedSnapshots snapshots) {
+    public RewriteRecipients(PinnedSnapshots snapshots, MetricFactory metrics) {
         this.snapshots = snapshots;
+        this.rewritten = metrics.generate(REWRITTEN_METRIC);
+        this.redirected = metrics.generate(REDIRECTED_METRIC);
     }
 
     @Override
@@ -89,6 +102,8 @@ public class RewriteRecipients extends GenericMailet {
             recipients.add(Envelope.toMailAddress(recipient));
         }
         mail.setRecipients(recipients);
+        rewritten.increment();
+        redirected.add(rewrite.redirected().size());
         LOGGER.info("mail={} rule=recipients sender={} redirected={} headers={} body={}", mail.getName(),
             Envelope.sender(mail).map(Address::toString).orElse("<>"), DecisionLog.redirections(rewrite.redirected()),
             DecisionLog.replacements(rewrite.headers().replacements()), DecisionLog.replacements(body.replacements()));

@@ -6,6 +6,8 @@ import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
+import org.apache.james.metrics.api.Metric;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
@@ -52,6 +54,10 @@ import org.t2trewrite.glue.RewriteAttributes;
  * same mark, so that it is signed exactly as if it had passed once. Idempotent: a second run
  * changes nothing.
  *
+ * <p>Metrics (James's {@link MetricFactory}; WebAdmin {@code /metrics} adds {@code _total}):
+ * {@value #REWRITTEN_METRIC} counts mails whose addresses it changed (not those already
+ * presented); a mail James runs through twice counts twice.
+ *
  * <p>Parameters: none. The directory comes from the Guice module named in
  * {@code extensions.properties}; the decision uses the snapshot the mail's matcher used
  * ({@link PinnedSnapshots}), so the matcher's decision is the one applied.
@@ -69,11 +75,15 @@ import org.t2trewrite.glue.RewriteAttributes;
 public class RewriteSender extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(RewriteSender.class);
 
+    static final String REWRITTEN_METRIC = "t2t_mail_rewritten_sender";
+
     private final PinnedSnapshots snapshots;
+    private final Metric rewritten;
 
     @Inject
-    public RewriteSender(PinnedSnapshots snapshots) {
+    public RewriteSender(PinnedSnapshots snapshots, MetricFactory metrics) {
         this.snapshots = snapshots;
+        this.rewritten = metrics.generate(REWRITTEN_METRIC);
     }
 
     @Override
@@ -106,6 +116,7 @@ public class RewriteSender extends GenericMailet {
         Optional<Domain> signingDomain = rewrite.signingDomain()
             .or(() -> SenderRewrite.domainSpokenFor(rewrite.headers().section(), rewrite.sender()));
         signingDomain.ifPresent(domain -> markForSigning(mail, domain));
+        rewritten.increment();
         LOGGER.info("mail={} rule=sender sender={}->{} headers={} body={} signing-domain={}", mail.getName(),
             sender.map(Address::toString).orElse("<>"), rewrite.sender().map(Address::toString).orElse("<>"),
             DecisionLog.replacements(rewrite.headers().replacements()), DecisionLog.replacements(body.replacements()),

@@ -11,6 +11,7 @@ import java.util.Base64;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,6 +26,7 @@ import org.t2trewrite.glue.RewriteAttributes;
  * header (scenario directory: alice and bob DayOne with mailboxes in the source tenant).
  */
 class BodyRewriteTest {
+    private final RecordingMetricFactory metrics = new RecordingMetricFactory();
     private static final String INVITATION = "From: Alice <alice@source.example>\r\n"
         + "To: ext@external.example, bob@source.example\r\n"
         + "Subject: Planning\r\n"
@@ -71,9 +73,9 @@ class BodyRewriteTest {
     @BeforeEach
     void setUp() throws Exception {
         PinnedSnapshots snapshots = new PinnedSnapshots(Fixtures::scenarioDirectory);
-        rewriteSender = new RewriteSender(snapshots);
+        rewriteSender = new RewriteSender(snapshots, metrics);
         rewriteSender.init(FakeMailetConfig.builder().mailetName("RewriteSender").build());
-        rewriteRecipients = new RewriteRecipients(snapshots);
+        rewriteRecipients = new RewriteRecipients(snapshots, metrics);
         rewriteRecipients.init(FakeMailetConfig.builder().mailetName("RewriteRecipients").build());
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMailetConfig;
@@ -32,6 +33,7 @@ import org.t2trewrite.matchers.IsRedirectedRecipient;
  * between them does not change what the mailet does to that mail (it does for the next mail).
  */
 class OneSnapshotPerMailTest {
+    private final RecordingMetricFactory metrics = new RecordingMetricFactory();
     private static final String MAIL = "From: Alice <alice@source.example>\r\nTo: ext@external.example\r\n"
         + "Subject: s\r\n\r\nbody\r\n";
     private static final String REPLY = "From: ext@external.example\r\nTo: alice@target.example\r\n"
@@ -55,9 +57,9 @@ class OneSnapshotPerMailTest {
         isDayOne.init(FakeMatcherConfig.builder().matcherName("IsDayOneMember").build());
         isRedirected = new IsRedirectedRecipient(snapshots);
         isRedirected.init(FakeMatcherConfig.builder().matcherName("IsRedirectedRecipient").build());
-        rewriteSender = new RewriteSender(snapshots);
+        rewriteSender = new RewriteSender(snapshots, metrics);
         rewriteSender.init(FakeMailetConfig.builder().mailetName("RewriteSender").build());
-        rewriteRecipients = new RewriteRecipients(snapshots);
+        rewriteRecipients = new RewriteRecipients(snapshots, metrics);
         rewriteRecipients.init(FakeMailetConfig.builder().mailetName("RewriteRecipients").build());
     }
 

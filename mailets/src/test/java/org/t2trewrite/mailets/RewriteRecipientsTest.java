@@ -10,6 +10,7 @@ import static org.t2trewrite.mailets.TestMails.text;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,11 +20,12 @@ import org.t2trewrite.core.directory.DirectoryUnavailableException;
 import org.t2trewrite.glue.PinnedSnapshots;
 
 class RewriteRecipientsTest {
+    private final RecordingMetricFactory metrics = new RecordingMetricFactory();
     private RewriteRecipients mailet;
 
     @BeforeEach
     void setUp() throws Exception {
-        mailet = new RewriteRecipients(new PinnedSnapshots(Fixtures::scenarioDirectory));
+        mailet = new RewriteRecipients(new PinnedSnapshots(Fixtures::scenarioDirectory), metrics);
         mailet.init(FakeMailetConfig.builder().mailetName("RewriteRecipients").build());
     }
 
@@ -60,6 +62,16 @@ class RewriteRecipientsTest {
     }
 
     @Test
+    void countsTheRedirectedMailAndItsRedirectedRecipientsOnly() throws Exception {
+        mailet.service(received("ext@external.example", rcpts("erin@source.example", "ext2@external.example"),
+            "To: erin@source.example\r\n\r\nx\r\n"));
+        mailet.service(received("ext@external.example", rcpts("dave@target.example"), "To: dave@target.example\r\n\r\nx\r\n"));
+
+        assertThat(metrics.countFor("t2t_mail_rewritten_recipients")).isEqualTo(1);
+        assertThat(metrics.countFor("t2t_recipients_redirected")).isEqualTo(1);
+    }
+
+    @Test
     void keepsMailWithNoRedirectedRecipientByteIdentical() throws Exception {
         String message = "To: dave@target.example\r\nX-Custom:  keep\r\n\r\nx\r\n";
         MailImpl mail = received("ext@external.example", rcpts("dave@target.example"), message);
@@ -74,7 +86,7 @@ class RewriteRecipientsTest {
     void throwsWhenDirectoryIsUnavailable() throws Exception {
         RewriteRecipients unavailable = new RewriteRecipients(new PinnedSnapshots(() -> {
             throw new DirectoryUnavailableException("graph down, no snapshot");
-        }));
+        }), metrics);
         MailImpl mail = received("ext@external.example", rcpts("alice@target.example"), "To: alice@target.example\r\n\r\nx\r\n");
 
         assertThatThrownBy(() -> unavailable.service(mail)).isInstanceOf(MessagingException.class)

@@ -13,6 +13,7 @@ import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +25,7 @@ import org.t2trewrite.glue.PinnedSnapshots;
 import org.t2trewrite.glue.RewriteAttributes;
 
 class RewriteSenderTest {
+    private final RecordingMetricFactory metrics = new RecordingMetricFactory();
     private static final Directory SCENARIOS = Fixtures::scenarioDirectory;
     private static final String DAYONE_MAIL = "Received: from client by relay; Tue, 24 Nov 2026 10:00:00 +0000\r\n"
         + "From: \"Alice Smith\" <alice@source.example>\r\nTo: Ext <ext@external.example>\r\nCc: bob@source.example\r\n"
@@ -34,7 +36,7 @@ class RewriteSenderTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        mailet = new RewriteSender(new PinnedSnapshots(SCENARIOS));
+        mailet = new RewriteSender(new PinnedSnapshots(SCENARIOS), metrics);
         // The parameters of the Javadoc snippet: none.
         mailet.init(FakeMailetConfig.builder().mailetName("RewriteSender").build());
     }
@@ -64,6 +66,16 @@ class RewriteSenderTest {
 
         assertThat(bytesOfCopy(mail)).isEqualTo(once);
         assertThat(mail.getMaybeSender().asString()).isEqualTo("alice@target.example");
+    }
+
+    @Test
+    void countsAMailItRewroteButNotAnAlreadyPresentedPass() throws Exception {
+        MailImpl mail = received("alice@source.example", rcpts("ext@external.example"), DAYONE_MAIL);
+
+        mailet.service(mail);
+        mailet.service(mail);
+
+        assertThat(metrics.countFor("t2t_mail_rewritten_sender")).isEqualTo(1);
     }
 
     @Test
@@ -124,7 +136,7 @@ class RewriteSenderTest {
     void throwsWhenDirectoryIsUnavailableSoJamesKeepsTheMail() throws Exception {
         RewriteSender unavailable = new RewriteSender(new PinnedSnapshots(() -> {
             throw new DirectoryUnavailableException("no snapshot yet");
-        }));
+        }), metrics);
         unavailable.init(FakeMailetConfig.builder().mailetName("RewriteSender").build());
         MailImpl mail = received("alice@source.example", rcpts("ext@external.example"), DAYONE_MAIL);
 
@@ -136,7 +148,7 @@ class RewriteSenderTest {
 
     @Test
     void rejectsUnknownParameter() {
-        assertThatThrownBy(() -> new RewriteSender(new PinnedSnapshots(SCENARIOS)).init(FakeMailetConfig.builder().mailetName("RewriteSender")
+        assertThatThrownBy(() -> new RewriteSender(new PinnedSnapshots(SCENARIOS), metrics).init(FakeMailetConfig.builder().mailetName("RewriteSender")
             .setProperty("group", "DayOne").build()))
             .isInstanceOf(MessagingException.class)
             .hasMessageContaining("[group]");

@@ -5,6 +5,7 @@ import static org.t2trewrite.server.Messages.assertRelayedAs;
 import static org.t2trewrite.server.Messages.message;
 import static org.t2trewrite.server.Messages.replaced;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Nothing is lost, and nothing waits for a human, when the directory cannot answer: James's first
@@ -44,6 +47,13 @@ class DirectoryUnavailableIT {
 
         RELAY.send("alice@source.example", List.of("ext@external.example"), sent);
 
+        HttpResponse<String> health = RELAY.webAdmin().get("/healthcheck");
+        JsonNode directory = RELAY.webAdmin().check("t2t-directory");
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(503);
+        assertThat(directory.path("status").asText()).as(directory.toString()).isEqualTo("unhealthy");
+        assertThat(directory.path("cause").asText()).startsWith("no directory snapshot, mail that needs the directory waits for a retry: ")
+            .contains("no Graph directory snapshot yet");
+
         List<WebAdmin.Kept> kept = RELAY.webAdmin().awaitKept("retries-exhausted", "<exhausted@client.example>", 1, WAIT);
         assertThat(kept).as("kept mail; log tail:%n%s", RELAY.logTail()).hasSize(1);
         // Kept as received: not rewritten, not relayed, its envelope intact.
@@ -55,6 +65,8 @@ class DirectoryUnavailableIT {
             .contains("directory unavailable");
         assertThat(RELAY.webAdmin().kept("error")).isEmpty();
         assertThat(RELAY.sink().deliveries()).noneMatch(d -> d.dataAsString().contains("<exhausted@client.example>"));
+        assertThat(RELAY.webAdmin().counter("t2t_mail_directory_unavailable").orElse(0)).isGreaterThanOrEqualTo(3);
+        assertThat(RELAY.webAdmin().counter("t2t_mail_kept_retries_exhausted").orElse(0)).isEqualTo(1);
     }
 
     @Test

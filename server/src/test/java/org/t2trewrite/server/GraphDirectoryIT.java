@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * Issue 5 end to end: a real James 3.8.1 with our extension jar and {@code directory.type=graph},
  * syncing from a loopback Graph ({@link GraphStub}) every second, relaying to the SMTP sink. Proves
@@ -35,6 +37,7 @@ class GraphDirectoryIT {
     private static final Duration LIVE_WITHIN = Duration.ofSeconds(15);
     private static final Duration DELIVERY_WAIT = Duration.ofSeconds(60);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final String STALE_AFTER = "5s";
 
     @RegisterExtension
     @Order(1)
@@ -44,6 +47,8 @@ class GraphDirectoryIT {
     @Order(2)
     static final JamesRelay RELAY = JamesRelay.builder()
         .editConf("t2trewrite.properties", GRAPH::properties)
+        // Short, so that the outage below becomes visible in the t2t-directory health check.
+        .editConf("t2trewrite.properties", properties -> properties + "graph.staleAfter=" + STALE_AFTER + "\n")
         .build();
 
     /** Until the first sync, lookups are Unavailable and mail would be kept in the error folder: by design. */
@@ -102,6 +107,10 @@ class GraphDirectoryIT {
             assertThat(frank.mailFrom()).isEqualTo("frank@source.example");
             assertRelayedAs(frank.data(), fromFrank);
             assertThat(keptInError()).as("mail kept by the error processor").isEmpty();
+            JsonNode stale = awaitDirectoryCheck("degraded");
+            assertThat(stale.path("status").asText()).as(stale.toString()).isEqualTo("degraded");
+            assertThat(stale.path("cause").asText()).startsWith("serving an old directory snapshot (as of ")
+                .contains("Graph not reached for more than PT5S (").contains("failed attempts, last: ");
 
             Instant recovered = Instant.now();
             GRAPH.graph().down(false);
@@ -109,10 +118,23 @@ class GraphDirectoryIT {
             report("change made during the outage, after Graph is back", recovered, caughtUp);
             assertThat(caughtUp.delivery.mailFrom()).isEqualTo("frank@target.example");
             assertThat(RELAY.log()).contains("Graph directory: sync recovered");
+            assertThat(awaitDirectoryCheck("healthy").path("status").asText()).isEqualTo("healthy");
         } finally {
             GRAPH.graph().down(false);
             GRAPH.source().removeMember(GraphStub.DAY_ONE_ID, "s-frank");
         }
+    }
+
+    /** The t2t-directory health check once it has {@code status}, or as it is after the delivery wait. */
+    private static JsonNode awaitDirectoryCheck(String status) throws Exception {
+        WebAdmin webAdmin = WebAdmin.of(RELAY);
+        Instant deadline = Instant.now().plus(DELIVERY_WAIT);
+        JsonNode check = webAdmin.check("t2t-directory");
+        while (!check.path("status").asText().equals(status) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(500);
+            check = webAdmin.check("t2t-directory");
+        }
+        return check;
     }
 
     @Test

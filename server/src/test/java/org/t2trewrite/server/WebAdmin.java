@@ -13,13 +13,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * James's WebAdmin on 127.0.0.1, as an operator uses it with curl: kept mail in the
- * {@code file://var/mail/kept/<reason>/} repositories (list, read as .eml, reprocess), queues, health.
+ * {@code file://var/mail/kept/<reason>/} repositories (list, read as .eml, reprocess), queues,
+ * health checks and metrics.
  */
 final class WebAdmin {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,6 +34,10 @@ final class WebAdmin {
 
     WebAdmin(int port) {
         this.port = port;
+    }
+
+    static WebAdmin of(JamesRelay relay) {
+        return new WebAdmin(relay.webAdminPort());
     }
 
     /** One mail kept in a repository: its envelope as James stored it, and its bytes. */
@@ -64,9 +72,9 @@ final class WebAdmin {
             return List.of();
         }
         List<Kept> mails = new ArrayList<>();
-        for (JsonNode key : json(get("/mailRepositories/" + path.get() + "/mails"))) {
+        for (JsonNode key : json(getBytes("/mailRepositories/" + path.get() + "/mails"))) {
             String encodedKey = URLEncoder.encode(key.asText(), UTF_8);
-            JsonNode details = json(get("/mailRepositories/" + path.get() + "/mails/" + encodedKey));
+            JsonNode details = json(getBytes("/mailRepositories/" + path.get() + "/mails/" + encodedKey));
             byte[] eml = send(HttpRequest.newBuilder(uri("/mailRepositories/" + path.get() + "/mails/" + encodedKey))
                 .header("Accept", "message/rfc822").GET(), 200).body();
             mails.add(new Kept(key.asText(), details, eml));
@@ -116,19 +124,42 @@ final class WebAdmin {
         return json(response.body()).path("size").asLong();
     }
 
-    JsonNode getJson(String path) throws IOException, InterruptedException {
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString(UTF_8));
+    }
+
+    JsonNode json(String path) throws IOException, InterruptedException {
         return json(get(path));
     }
 
+    static JsonNode json(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    /** {@code GET /healthcheck/checks/<name>}: {@code status}, {@code cause}. */
+    JsonNode check(String name) throws IOException, InterruptedException {
+        return json("/healthcheck/checks/" + name);
+    }
+
+    /** A counter's value in {@code GET /metrics}, where a James meter named N is the Prometheus counter N_total. */
+    OptionalDouble counter(String name) throws IOException, InterruptedException {
+        HttpResponse<String> response = get("/metrics");
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET /metrics answered " + response.statusCode() + ": " + response.body());
+        }
+        Matcher value = Pattern.compile("(?m)^" + Pattern.quote(name + "_total") + " (\\S+)$").matcher(response.body());
+        return value.find() ? OptionalDouble.of(Double.parseDouble(value.group(1))) : OptionalDouble.empty();
+    }
+
     private void awaitTask(String taskId) throws Exception {
-        JsonNode done = json(get("/tasks/" + taskId + "/await?timeout=60s"));
+        JsonNode done = json(getBytes("/tasks/" + taskId + "/await?timeout=60s"));
         if (!"completed".equals(done.path("status").asText())) {
             throw new IllegalStateException("task " + taskId + " ended " + done);
         }
     }
 
     private Optional<String> repositoryPath(String reason) throws IOException, InterruptedException {
-        for (JsonNode repository : json(get("/mailRepositories"))) {
+        for (JsonNode repository : json(getBytes("/mailRepositories"))) {
             String name = repository.path("repository").asText();
             if (name.replaceAll("/+$", "").endsWith("kept/" + reason)) {
                 return Optional.of(repository.path("path").asText());
@@ -137,7 +168,7 @@ final class WebAdmin {
         return Optional.empty();
     }
 
-    private byte[] get(String path) throws IOException, InterruptedException {
+    private byte[] getBytes(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(path)).GET(), 200).body();
     }
 

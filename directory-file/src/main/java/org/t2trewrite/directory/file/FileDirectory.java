@@ -20,6 +20,8 @@ import org.t2trewrite.core.Person;
 import org.t2trewrite.core.directory.Directory;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.directory.DirectoryUnavailableException;
+import org.t2trewrite.core.directory.Freshness;
+import org.t2trewrite.core.directory.MonitoredDirectory;
 
 import com.google.common.hash.HashCode;
 import com.google.common.hash.Hashing;
@@ -43,6 +45,9 @@ import com.google.common.hash.Hashing;
  *   <li>An invalid change, a deleted or unreadable file keeps the last good snapshot and logs
  *       one ERROR (file, line, problem) per distinct bad content or state, not one per poll.</li>
  *   <li>{@link #snapshot()} does no I/O: it hands out the latest good snapshot.</li>
+ *   <li>{@link #freshness()} is {@code CURRENT} while the file loads cleanly, {@code STALE} with
+ *       the problem (the same words as the ERROR line) from a bad edit, a deletion or a read
+ *       failure until a good file is loaded again, and {@code NONE} once closed.</li>
  *   <li>{@link #close()} stops the thread; after it, {@link #snapshot()} throws
  *       {@link DirectoryUnavailableException}: a directory that no longer follows its file cannot
  *       vouch for its answers.</li>
@@ -52,7 +57,7 @@ import com.google.common.hash.Hashing;
  * content is invalid (an ERROR is logged) or, rarely, valid but truncated, and the next poll
  * loads the complete file. Write a temporary file and rename it to avoid both.
  */
-public final class FileDirectory implements Directory, Closeable {
+public final class FileDirectory implements MonitoredDirectory, Closeable {
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     /** How often a file that stays broken is reported again. */
     static final Duration REMIND_EVERY = Duration.ofMinutes(10);
@@ -70,6 +75,8 @@ public final class FileDirectory implements Directory, Closeable {
     private final Object pollLock = new Object();
     private volatile DirectorySnapshot current;
     private volatile boolean closed;
+    /** What keeps the file from being used, as logged; null while the last check loaded it cleanly. */
+    private volatile String problem;
     private ScheduledExecutorService poller;
 
     // Guarded by pollLock: the poller thread's memory of what it last saw and reported.
@@ -150,6 +157,15 @@ public final class FileDirectory implements Directory, Closeable {
         return current;
     }
 
+    @Override
+    public Freshness freshness() {
+        if (closed) {
+            return Freshness.none("directory file " + file + " is closed");
+        }
+        String now = problem;
+        return now == null ? Freshness.current(current.asOf()) : Freshness.stale(current.asOf(), now);
+    }
+
     public Path file() {
         return file;
     }
@@ -174,8 +190,9 @@ public final class FileDirectory implements Directory, Closeable {
             // An exception escaping a scheduled task silently cancels every later run: report it
             // (once) and keep polling.
             synchronized (pollLock) {
-                reportOnce("bug:" + e, () -> LOGGER.error("Directory file {}: unexpected failure while checking it; "
-                    + "keeping the snapshot read at {}", file, current.asOf(), e));
+                reportOnce("bug:" + e, "unexpected failure while checking directory file " + file + ": " + e,
+                    () -> LOGGER.error("Directory file {}: unexpected failure while checking it; "
+                        + "keeping the snapshot read at {}", file, current.asOf(), e));
             }
         }
     }
@@ -197,14 +214,15 @@ public final class FileDirectory implements Directory, Closeable {
                 // Forget the content so that putting the same file back logs that it is loaded again.
                 lastStamp = null;
                 lastContent = null;
-                reportOnce("missing", () -> LOGGER.error("Directory file {} is missing; keeping the snapshot read at {}",
-                    file, current.asOf()));
+                reportOnce("missing", "directory file " + file + " is missing",
+                    () -> LOGGER.error("Directory file {} is missing; keeping the snapshot read at {}", file, current.asOf()));
                 return;
             } catch (IOException e) {
                 lastStamp = null;
                 lastContent = null;
-                reportOnce("io:" + e, () -> LOGGER.error("Directory file {} cannot be read ({}); keeping the snapshot read at {}",
-                    file, e.toString(), current.asOf()));
+                reportOnce("io:" + e, "directory file " + file + " cannot be read (" + e + ")",
+                    () -> LOGGER.error("Directory file {} cannot be read ({}); keeping the snapshot read at {}",
+                        file, e.toString(), current.asOf()));
                 return;
             }
             lastStamp = stamp;
@@ -219,10 +237,13 @@ public final class FileDirectory implements Directory, Closeable {
                 current = snapshot;
                 lastProblem = null;
                 lastProblemLog = null;
+                problem = null;
                 logLoaded(snapshot);
             } catch (InvalidDirectoryFileException e) {
-                reportOnce("content:" + hash, () -> LOGGER.error("Directory file {} is invalid, keeping the snapshot read at {}: {}",
-                    file, current.asOf(), e.getMessage()));
+                // The exception's message names the file, line and column.
+                reportOnce("content:" + hash, "invalid directory file: " + e.getMessage(),
+                    () -> LOGGER.error("Directory file {} is invalid, keeping the snapshot read at {}: {}",
+                        file, current.asOf(), e.getMessage()));
             }
         }
     }
@@ -231,9 +252,10 @@ public final class FileDirectory implements Directory, Closeable {
         return stamp.modified.plus(TIMESTAMP_GRANULARITY).isBefore(lastReadAt);
     }
 
-    private void reportOnce(String problem, Runnable log) {
-        if (!problem.equals(lastProblem)) {
-            lastProblem = problem;
+    private void reportOnce(String problemKey, String description, Runnable log) {
+        problem = description;
+        if (!problemKey.equals(lastProblem)) {
+            lastProblem = problemKey;
             lastProblemLog = log;
             lastReportedAt = Instant.now();
             log.run();

@@ -7,9 +7,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
-import org.t2trewrite.core.directory.Directory;
-import org.t2trewrite.core.directory.DirectoryContract;
 import org.t2trewrite.core.directory.DirectoryFixture;
+import org.t2trewrite.core.directory.MonitoredDirectory;
+import org.t2trewrite.core.directory.MonitoredDirectoryContract;
 
 /**
  * Runs the directory contract against {@link FileDirectory}.
@@ -19,7 +19,7 @@ import org.t2trewrite.core.directory.DirectoryFixture;
  * state without an answer is after {@link FileDirectory#close()}, when it no longer follows the
  * file; that is the directory this test hands to the contract.
  */
-class FileDirectoryContractTest implements DirectoryContract {
+class FileDirectoryContractTest implements MonitoredDirectoryContract {
     @TempDir
     Path folder;
 
@@ -32,7 +32,7 @@ class FileDirectoryContractTest implements DirectoryContract {
     }
 
     @Override
-    public Directory directoryWith(DirectoryFixture fixture) throws Exception {
+    public MonitoredDirectory directoryWith(DirectoryFixture fixture) throws Exception {
         Path file = folder.resolve("directory-" + files++ + ".json");
         DirectoryFiles.writeInPlace(file, DirectoryFiles.json(fixture));
         FileDirectory directory = FileDirectory.start(file, Duration.ofMillis(50));
@@ -41,7 +41,7 @@ class FileDirectoryContractTest implements DirectoryContract {
     }
 
     @Override
-    public Directory unavailableDirectory() throws Exception {
+    public MonitoredDirectory unavailableDirectory() throws Exception {
         FileDirectory directory = (FileDirectory) directoryWith(DirectoryFixture.standard());
         directory.close();
         return directory;
