@@ -63,6 +63,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
     private final Map<String, String> environment;
     private final List<List<String>> extraDkimKeygens;
     private final List<String> domainsWithoutDkimKeys;
+    private final List<String> relayOptions;
 
     private Path workDir;
     private Path directoryFile;
@@ -80,8 +81,12 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         this.environment = new LinkedHashMap<>(builder.environment);
         this.extraDkimKeygens = List.copyOf(builder.extraDkimKeygens);
         this.domainsWithoutDkimKeys = List.copyOf(builder.domainsWithoutDkimKeys);
+        this.relayOptions = List.copyOf(builder.relayOptions);
         if (launch == Launch.RELAY_SCRIPT && !confEdits.isEmpty()) {
             throw new IllegalArgumentException("./relay uses james-conf/ as it is: no conf edits");
+        }
+        if (launch == Launch.JAVA && !relayOptions.isEmpty()) {
+            throw new IllegalArgumentException("relay options need launch(RELAY_SCRIPT)");
         }
     }
 
@@ -98,6 +103,13 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private final List<List<String>> extraDkimKeygens = new ArrayList<>();
         private final List<String> domainsWithoutDkimKeys = new ArrayList<>();
+        private final List<String> relayOptions = new ArrayList<>();
+
+        /** More {@code ./relay} options, after the harness's own (e.g. {@code --tls-cert FILE}); RELAY_SCRIPT only. */
+        Builder relayOptions(String... options) {
+            relayOptions.addAll(List.of(options));
+            return this;
+        }
 
         /**
          * One more {@code dkim-keygen --for-directory} run into the key folder before James starts,
@@ -274,6 +286,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
             command.add("--capture");
             command.add(captureFolder().toString());
         }
+        command.addAll(relayOptions);
         return command;
     }
 
