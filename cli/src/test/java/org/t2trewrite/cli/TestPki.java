@@ -70,7 +70,12 @@ public final class TestPki {
 
         /** Issues a certificate for {@code commonName}, valid for TLS server and client use. */
         public Identity issue(String commonName, String... hostNamesAndAddresses) {
-            return TestPki.issue(this, commonName, false, hostNamesAndAddresses);
+            return TestPki.issue(this, commonName, false, true, hostNamesAndAddresses);
+        }
+
+        /** As {@link #issue}, but for TLS server use only (no clientAuth in its extended key usage). */
+        public Identity issueServerOnly(String commonName, String... hostNamesAndAddresses) {
+            return TestPki.issue(this, commonName, false, false, hostNamesAndAddresses);
         }
 
         /** Writes the certificate and then its chain up to (not including) a self-signed root. */
@@ -122,7 +127,7 @@ public final class TestPki {
 
     /** A self-signed CA. */
     public static Identity newCa(String commonName) {
-        return issue(null, commonName, true);
+        return issue(null, commonName, true, false);
     }
 
     /** A TLS client context without a certificate of its own, trusting {@code trusted}. */
@@ -147,7 +152,7 @@ public final class TestPki {
         return factory.getTrustManagers();
     }
 
-    private static Identity issue(Identity issuer, String commonName, boolean ca, String... hostNamesAndAddresses) {
+    private static Identity issue(Identity issuer, String commonName, boolean ca, boolean clientAuth, String... hostNamesAndAddresses) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -162,8 +167,9 @@ public final class TestPki {
                 builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             } else {
                 builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-                builder.addExtension(Extension.extendedKeyUsage, false,
-                    new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+                builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(clientAuth
+                    ? new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}
+                    : new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth}));
             }
             if (hostNamesAndAddresses.length > 0) {
                 List<GeneralName> names = new ArrayList<>();

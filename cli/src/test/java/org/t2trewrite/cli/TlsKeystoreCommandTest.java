@@ -84,6 +84,29 @@ class TlsKeystoreCommandTest {
     }
 
     @Test
+    void warnsWhenTheCertificateIsNotForClientAuthentication() throws Exception {
+        TestPki.Identity serverOnly = CA.issueServerOnly("relay.target.example");
+        Path cert = serverOnly.writeCertificate(folder.resolve("relay.pem"));
+        Path tls = Files.createDirectory(folder.resolve("tls"));
+
+        int exit = run("tls-keystore", "--cert", cert.toString(), "--key", serverOnly.writeKey(folder.resolve("relay.key")).toString(),
+            "--out", tls.toString());
+
+        assertThat(exit).isZero();
+        assertThat(err.toString()).contains("warning: " + cert + ": its extended key usage lacks clientAuth");
+    }
+
+    @Test
+    void doesNotWarnAboutACertificateForClientAuthentication() throws Exception {
+        Path tls = Files.createDirectory(folder.resolve("tls"));
+
+        run("tls-keystore", "--cert", RELAY.writeCertificate(folder.resolve("relay.pem")).toString(),
+            "--key", RELAY.writeKey(folder.resolve("relay.key")).toString(), "--out", tls.toString());
+
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
     void refusesAKeyThatIsNotTheCertificates() throws Exception {
         TestPki.Identity other = CA.issue("other.example");
         Path tls = Files.createDirectory(folder.resolve("tls"));
