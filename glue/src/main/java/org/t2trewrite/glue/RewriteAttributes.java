@@ -15,6 +15,12 @@ public final class RewriteAttributes {
      */
     public static final AttributeName SNAPSHOT_VERSION = AttributeName.of("org.t2trewrite.snapshot-version");
 
+    /**
+     * Set by {@code RecordRetry}: how many times (Integer) this mail was put back in the spool
+     * because of a temporary failure of ours. Carried through the queue and across restarts.
+     */
+    public static final AttributeName RETRY_COUNT = AttributeName.of("org.t2trewrite.retry-count");
+
     private RewriteAttributes() {
     }
 }

@@ -68,7 +68,7 @@ class CaptureModeIT {
 
     @Test
     @Order(3)
-    void keepsMailThatCannotBeDeliveredInTheErrorFolder() throws Exception {
+    void keepsMailThatCannotBeDeliveredInTheErrorRepository() throws Exception {
         // The capture folder becomes a file: delivery fails, the mail must be kept, not lost.
         Path capture = RELAY.captureFolder();
         Path moved = capture.resolveSibling("capture.moved");
@@ -79,11 +79,11 @@ class CaptureModeIT {
 
             RELAY.send("frank@source.example", List.of("ext@external.example"), sent);
 
-            List<Path> kept = EmlFolder.await(RELAY.keptFolder().resolve("error"), "<undeliverable@client.example>", 1, WAIT);
+            List<WebAdmin.Kept> kept = RELAY.webAdmin().awaitKept("error", "<undeliverable@client.example>", 1, WAIT);
             assertThat(kept).as("kept mail; log tail:%n%s", RELAY.logTail()).hasSize(1);
-            assertRelayedAs(Files.readAllBytes(kept.get(0)), sent);
-            assertThat(EmlFolder.envelope(kept.get(0))).containsEntry("rcpts", List.of("ext@external.example"));
-            assertThat(RELAY.log()).contains("written to " + RELAY.keptFolder().resolve("error"));
+            assertRelayedAs(kept.get(0).message, sent);
+            assertThat(kept.get(0).recipients).containsExactly("ext@external.example");
+            assertThat(kept.get(0).error).contains("CaptureToFolder");
         } finally {
             Files.delete(capture);
             Files.move(moved, capture);

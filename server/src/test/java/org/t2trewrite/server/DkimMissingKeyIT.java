@@ -23,18 +23,17 @@ class DkimMissingKeyIT {
     static final JamesRelay RELAY = JamesRelay.builder().withoutDkimKeysFor("target.example").build();
 
     @Test
-    void keepsDayOneMailInTheErrorFolderWhenTargetDomainHasNoKey() throws Exception {
+    void keepsDayOneMailInTheErrorRepositoryWhenTargetDomainHasNoKey() throws Exception {
         byte[] sent = message("nokey", "Alice <alice@source.example>", "ext@external.example", null, "no key");
 
         RELAY.send("alice@source.example", List.of("ext@external.example"), sent);
 
-        Path error = RELAY.keptFolder().resolve("error");
-        List<Path> kept = EmlFolder.await(error, "<nokey@client.example>", 1, WAIT);
+        List<WebAdmin.Kept> kept = RELAY.webAdmin().awaitKept("error", "<nokey@client.example>", 1, WAIT);
         assertThat(kept).as("kept mail; log tail:%n%s", RELAY.logTail()).hasSize(1);
-        byte[] keptMessage = Files.readAllBytes(kept.get(0));
+        byte[] keptMessage = kept.get(0).message;
         assertThat(DkimFields.of(keptMessage)).isEmpty();
         assertThat(Messages.text(keptMessage)).contains("From: Alice <alice@target.example>");
-        assertThat(EmlFolder.envelope(kept.get(0))).containsEntry("rcpts", List.of("ext@external.example"));
+        assertThat(kept.get(0).recipients).containsExactly("ext@external.example");
         assertThat(RELAY.log()).contains("no DKIM key for target.example");
         assertThat(RELAY.sink().deliveries()).noneMatch(d -> d.dataAsString().contains("<nokey@client.example>"));
     }

@@ -179,14 +179,8 @@ class GraphDirectoryIT {
         assertThat(RELAY.log()).contains(fragment);
     }
 
-    private static List<Path> keptInError() throws IOException {
-        Path folder = RELAY.keptFolder().resolve("error");
-        if (!Files.exists(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(folder)) {
-            return files.filter(Files::isRegularFile).collect(Collectors.toList());
-        }
+    private static List<WebAdmin.Kept> keptInError() throws Exception {
+        return RELAY.webAdmin().kept("error");
     }
 
     private static String next(String person) {

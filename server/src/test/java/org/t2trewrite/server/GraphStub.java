@@ -38,17 +38,24 @@ final class GraphStub implements BeforeAllCallback, AfterAllCallback {
     private static final String TARGET_SECRET = "target-e2e-secret";
 
     private final String persistedSnapshot;
+    private final boolean downAtStart;
     private FakeGraph graph;
     private FakeGraph.Tenant source;
     private FakeGraph.Tenant target;
     private Path folder;
 
     GraphStub() {
-        this(null);
+        this(null, false);
     }
 
-    private GraphStub(String persistedSnapshot) {
+    private GraphStub(String persistedSnapshot, boolean downAtStart) {
         this.persistedSnapshot = persistedSnapshot;
+        this.downAtStart = downAtStart;
+    }
+
+    /** A Graph that is down (503 to everything) from the start, and no snapshot: a first start during an outage. */
+    static GraphStub downWithoutSnapshot() {
+        return new GraphStub(null, true);
     }
 
     /**
@@ -56,7 +63,7 @@ final class GraphStub implements BeforeAllCallback, AfterAllCallback {
      * snapshot file left by an earlier run: James restarted during an outage.
      */
     static GraphStub downWithPersistedSnapshot(String resource) {
-        return new GraphStub(resource);
+        return new GraphStub(resource, true);
     }
 
     @Override
@@ -81,8 +88,10 @@ final class GraphStub implements BeforeAllCallback, AfterAllCallback {
             .user("t-frank", "frank@target.example", false)
             .group(DAY_TWO_ID, "BT-IntegrationPro-DayTwo")
             .domains("target.example");
-        if (persistedSnapshot != null) {
+        if (downAtStart) {
             graph.down(true);
+        }
+        if (persistedSnapshot != null) {
             try (InputStream in = GraphStub.class.getResourceAsStream(persistedSnapshot)) {
                 if (in == null) {
                     throw new IllegalStateException("no test resource " + persistedSnapshot);

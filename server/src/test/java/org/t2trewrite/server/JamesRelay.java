@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -50,10 +51,17 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
     private static final String EXTENSION_JAR = "t2t-rewrite-extension-james-extension.jar";
+    private static final Map<Delivery, String> DELIVERY_PROCESSORS = Map.of(
+        Delivery.GATEWAY, "t2t-gateway", Delivery.CAPTURE, "t2t-capture", Delivery.ROUTES, "t2t-routes");
 
     enum Launch { JAVA, RELAY_SCRIPT }
 
-    enum Delivery { GATEWAY, CAPTURE }
+    /**
+     * GATEWAY: everything to one sink; CAPTURE: into a folder; ROUTES: per tenant, the source
+     * tenant's domains to {@link #sourceSink()}, the target's to {@link #targetSink()}, everyone
+     * else to {@link #sink()} as smart host.
+     */
+    enum Delivery { GATEWAY, CAPTURE, ROUTES }
 
     private final Launch launch;
     private final Delivery delivery;
@@ -64,13 +72,17 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
     private final List<List<String>> extraDkimKeygens;
     private final List<String> domainsWithoutDkimKeys;
     private final List<String> relayOptions;
+    private final String nodeSuffix;
 
     private Path workDir;
     private Path directoryFile;
     private int smtpPort;
     private int webAdminPort;
     private SmtpSink sink;
+    private SmtpSink sourceSink;
+    private SmtpSink targetSink;
     private Process process;
+    private List<String> command;
 
     private JamesRelay(Builder builder) {
         this.launch = builder.launch;
@@ -82,6 +94,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         this.extraDkimKeygens = List.copyOf(builder.extraDkimKeygens);
         this.domainsWithoutDkimKeys = List.copyOf(builder.domainsWithoutDkimKeys);
         this.relayOptions = List.copyOf(builder.relayOptions);
+        this.nodeSuffix = builder.node.isEmpty() ? "" : "-" + builder.node;
         if (launch == Launch.RELAY_SCRIPT && !confEdits.isEmpty()) {
             throw new IllegalArgumentException("./relay uses james-conf/ as it is: no conf edits");
         }
@@ -108,6 +121,14 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         /** More {@code ./relay} options, after the harness's own (e.g. {@code --tls-cert FILE}); RELAY_SCRIPT only. */
         Builder relayOptions(String... options) {
             relayOptions.addAll(List.of(options));
+            return this;
+        }
+
+        private String node = "";
+
+        /** For several relays in one test class: each gets its own work dir, {@code <class>-<name>}. */
+        Builder node(String name) {
+            this.node = name;
             return this;
         }
 
@@ -167,7 +188,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        workDir = Paths.get(required("t2t.it.work")).resolve(context.getRequiredTestClass().getSimpleName());
+        workDir = Paths.get(required("t2t.it.work")).resolve(context.getRequiredTestClass().getSimpleName() + nodeSuffix);
         deleteRecursively(workDir);
         Files.createDirectories(workDir);
         directoryFile = workDir.resolve("directory.json");
@@ -179,19 +200,49 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         }
         smtpPort = freePort();
         webAdminPort = freePort();
-        if (delivery == Delivery.GATEWAY) {
+        if (delivery != Delivery.CAPTURE) {
             sink = SmtpSink.start();
         }
-        List<String> command = launch == Launch.JAVA ? javaCommand() : relayCommand();
-        ProcessBuilder builder = new ProcessBuilder(command)
-            .directory(workDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(workDir.resolve("james.log").toFile());
-        builder.environment().putAll(environment);
-        process = builder.start();
+        if (delivery == Delivery.ROUTES) {
+            sourceSink = SmtpSink.start();
+            targetSink = SmtpSink.start();
+        }
+        command = launch == Launch.JAVA ? javaCommand() : relayCommand();
+        launch();
         if (awaitStart) {
             awaitSmtpGreeting();
         }
+    }
+
+    private void launch() throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("james.log").toFile()));
+        builder.environment().putAll(environment);
+        process = builder.start();
+    }
+
+    /** {@code kill -9}: the JVM ends at once, no shutdown hook runs. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /**
+     * Starts James again on the same work dir, conf, ports and queues (after {@link #kill()} or
+     * {@link #stop()}), and waits for SMTP. The log goes on in the same file.
+     */
+    void restart() throws Exception {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("James is still running");
+        }
+        Files.writeString(workDir.resolve("james.log"), System.lineSeparator() + "==== restart ====" + System.lineSeparator(),
+            UTF_8, StandardOpenOption.APPEND);
+        // Launch.JAVA reuses the edited conf/; ./relay lays conf/ out again from james-conf/. Both keep
+        // var/ (queues, kept mail).
+        launch();
+        awaitSmtpGreeting();
     }
 
     /** Waits for James to exit on its own; empty if it still runs after {@code timeout}. */
@@ -207,8 +258,10 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         try {
             stop();
         } finally {
-            if (sink != null) {
-                sink.close();
+            for (SmtpSink each : new SmtpSink[] {sink, sourceSink, targetSink}) {
+                if (each != null) {
+                    each.close();
+                }
             }
         }
     }
@@ -246,12 +299,17 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         properties.add("# ---- set by the test harness ----");
         properties.add("t2t.smtp.port=" + smtpPort);
         properties.add("t2t.webadmin.port=" + webAdminPort);
-        properties.add("t2t.delivery=" + (delivery == Delivery.GATEWAY ? "t2t-gateway" : "t2t-capture"));
-        if (sink != null) {
+        properties.add("t2t.delivery=" + DELIVERY_PROCESSORS.get(delivery));
+        if (delivery == Delivery.GATEWAY) {
             properties.add("t2t.gateway=127.0.0.1:" + sink.port());
         }
+        if (delivery == Delivery.ROUTES) {
+            properties.add("t2t.route.source=127.0.0.1:" + sourceSink.port());
+            properties.add("t2t.route.target=127.0.0.1:" + targetSink.port());
+            properties.add("t2t.route.other=t2t-to-smarthost");
+            properties.add("t2t.route.smarthost=127.0.0.1:" + sink.port());
+        }
         properties.add("t2t.capture.folder=" + escape(captureFolder()));
-        properties.add("t2t.kept.folder=" + escape(keptFolder()));
         properties.add("t2t.directory.file=" + escape(directoryFile));
         properties.add("t2t.dkim.keys=" + escape(generateDkimKeys()));
         Files.write(conf.resolve("jvm.properties"), properties, UTF_8, StandardOpenOption.APPEND);
@@ -264,7 +322,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         command.add("-Dworking.directory=" + workDir);
         command.add("-Dextra.props=" + conf.resolve("jvm.properties"));
         command.add("-Dlogback.configurationFile=" + conf.resolve("logback.xml"));
-        command.add("org.apache.james.MemoryJamesServerMain");
+        command.add("org.t2trewrite.runtime.RelayServerMain");
         return command;
     }
 
@@ -279,7 +337,14 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         command.add(directoryFile.toString());
         command.add("--work-dir");
         command.add(workDir.toString());
-        if (sink != null) {
+        if (delivery == Delivery.ROUTES) {
+            command.add("--route-source");
+            command.add("127.0.0.1:" + sourceSink.port());
+            command.add("--route-target");
+            command.add("127.0.0.1:" + targetSink.port());
+            command.add("--route-other");
+            command.add("127.0.0.1:" + sink.port());
+        } else if (sink != null) {
             command.add("--gateway");
             command.add("127.0.0.1:" + sink.port());
         } else {
@@ -347,8 +412,19 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         return workDir.resolve("capture");
     }
 
-    Path keptFolder() {
-        return workDir.resolve("kept");
+    /** James's WebAdmin of this relay: kept mail, queues, health. */
+    WebAdmin webAdmin() {
+        return new WebAdmin(webAdminPort);
+    }
+
+    /** Where the source tenant's mail goes with {@link Delivery#ROUTES}. */
+    SmtpSink sourceSink() {
+        return Objects.requireNonNull(sourceSink, "no routes: this relay has one gateway");
+    }
+
+    /** Where the target tenant's mail goes with {@link Delivery#ROUTES}. */
+    SmtpSink targetSink() {
+        return Objects.requireNonNull(targetSink, "no routes: this relay has one gateway");
     }
 
     /**
@@ -395,6 +471,17 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
             verifiers.publish(key.name().selector().value(), key.name().domain().key(), key.publicKeyRecord());
         }
         return verifiers;
+    }
+
+    /** Waits until the log has a line containing {@code fragment}. */
+    void awaitLog(String fragment, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline) && !log().contains(fragment)) {
+            Thread.sleep(100);
+        }
+        if (!log().contains(fragment)) {
+            throw new AssertionError("no log line with '" + fragment + "' within " + timeout + "; tail:\n" + logTail());
+        }
     }
 
     String log() throws IOException {

@@ -117,6 +117,8 @@ final class SmtpSink implements AutoCloseable {
     private volatile boolean requestClientCertificate;
     private final AtomicInteger failedHandshakes = new AtomicInteger();
     private final AtomicInteger tlsSessions = new AtomicInteger();
+    private volatile boolean refusing;
+    private final AtomicInteger refused = new AtomicInteger();
 
     private SmtpSink(ServerSocket server) {
         this.server = server;
@@ -137,6 +139,19 @@ final class SmtpSink implements AutoCloseable {
      * at each EHLO, so it holds for the sessions that start after the call; James's RemoteDelivery
      * opens one per mail. Without it, a client must send 8-bit parts 7-bit (RFC 6152 §3).
      */
+    /**
+     * While on, every connection gets {@code 421} at once and is closed: a gateway that is down
+     * (a temporary failure for the relay, which must retry).
+     */
+    void refuse(boolean value) {
+        refusing = value;
+    }
+
+    /** How many connections were refused while {@link #refuse(boolean)} was on. */
+    int refusedConnections() {
+        return refused.get();
+    }
+
     void advertise8BitMime(boolean value) {
         eightBitMime = value;
     }
@@ -209,6 +224,11 @@ final class SmtpSink implements AutoCloseable {
             InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = new BufferedOutputStream(socket.getOutputStream());
             Optional<SSLSession> session = Optional.empty();
+            if (refusing) {
+                refused.incrementAndGet();
+                reply(out, "421 4.3.2 sink.test not available");
+                return;
+            }
             reply(out, "220 sink.test ESMTP");
             String mailFrom = null;
             List<String> rcpts = new ArrayList<>();

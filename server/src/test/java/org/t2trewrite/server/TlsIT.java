@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +31,9 @@ import org.t2trewrite.cli.TestPki;
 /**
  * TLS on a real James started by {@code ./relay --tls-cert --tls-key --tls-trust}, as an operator
  * starts it: inbound STARTTLS with the operator's PEM files (TLS 1.2 and 1.3 only), outbound
- * STARTTLS to a gateway whose certificate is verified against the given CA (name included), the
- * relay's certificate presented as the client certificate, mail kept and retried while the
- * gateway's certificate is not trusted, and the inbound certificate replaced through WebAdmin.
+ * STARTTLS to a gateway whose certificate chains to the given CA, the relay's certificate
+ * presented as the client certificate, and the inbound certificate replaced through WebAdmin.
+ * {@link OutboundTlsRetryIT} has the gateways whose certificates must not be accepted.
  *
  * <p>James runs with TLS 1.0 and 1.1 re-enabled in its JVM ({@code jdk.tls.disabledAlgorithms}),
  * so that refusing them is smtpserver.xml's doing, not the JDK's default.
@@ -42,15 +41,11 @@ import org.t2trewrite.cli.TestPki;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TlsIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    /** A retry after a failed delivery: RemoteDelivery's delayTime is 5 s, then 60 s. */
-    private static final Duration RETRY_WAIT = Duration.ofSeconds(120);
 
     private static final TestPki.Identity CA = TestPki.newCa("T2T test CA");
     private static final TestPki.Identity RELAY_IDENTITY = CA.issue("relay.test", "127.0.0.1", "localhost");
     /** The gateway RemoteDelivery reaches at 127.0.0.1: the name in the certificate is that address. */
     private static final TestPki.Identity GATEWAY_IDENTITY = CA.issue("127.0.0.1", "127.0.0.1");
-    private static final TestPki.Identity STRANGER = TestPki.newCa("Stranger CA").issue("127.0.0.1", "127.0.0.1");
-    private static final TestPki.Identity WRONG_NAME = CA.issue("other.example", "other.example");
 
     private static final Path FILES = files();
     private static final Path RELAY_CERT = RELAY_IDENTITY.writeCertificate(FILES.resolve("relay.pem"));
@@ -126,32 +121,6 @@ class TlsIT {
 
     @Test
     @Order(5)
-    void keepsMailForAGatewayItCannotVerifyAndDeliversItOnceItCan() throws Exception {
-        RELAY.sink().offerStartTls(STRANGER.context(CA.certificate()), true);
-        int failedBefore = RELAY.sink().failedHandshakes();
-        byte[] sent = message("untrusted", "Queued <queued@external.example>", "ext@external.example", null, "untrusted");
-
-        RELAY.send("queued@external.example", List.of("ext@external.example"), sent);
-
-        // The relay breaks off the handshake: it does not trust the stranger's CA. A temporary
-        // failure for RemoteDelivery: the mail waits in the outgoing queue for its next attempt.
-        await(() -> RELAY.sink().failedHandshakes() > failedBefore, WAIT, "refused handshake");
-        // Trusted CA, wrong name: the handshake succeeds, javax.mail's identity check refuses it.
-        RELAY.sink().offerStartTls(WRONG_NAME.context(CA.certificate()), true);
-        int sessionsBefore = RELAY.sink().tlsSessions();
-        await(() -> RELAY.sink().tlsSessions() > sessionsBefore, RETRY_WAIT, "first retry");
-        assertThat(RELAY.sink().deliveries()).noneMatch(withId("untrusted"));
-        assertThat(RELAY.log()).contains("Could not convert socket to TLS");
-
-        RELAY.sink().offerStartTls(GATEWAY_IDENTITY.context(CA.certificate()), true);
-
-        List<SmtpSink.Delivery> deliveries = RELAY.sink().await(withId("untrusted"), 1, RETRY_WAIT);
-        assertThat(deliveries).as("log tail:%n%s", RELAY.logTail()).hasSize(1);
-        assertThat(deliveries.get(0).tlsProtocol()).isPresent();
-    }
-
-    @Test
-    @Order(6)
     void presentsAReplacedCertificateAfterWebAdminReloadsIt() throws Exception {
         TestPki.Identity renewed = CA.issue("relay-renewed.test", "127.0.0.1");
         renewed.writeCertificate(RELAY_CERT);
@@ -186,20 +155,6 @@ class TlsIT {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return output;
-    }
-
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(Condition condition, Duration timeout, String what) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!condition.holds()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no " + what + " within " + timeout + "; log tail:\n" + RELAY.logTail());
-            }
-            Thread.sleep(200);
-        }
     }
 
     private static Path files() {

@@ -1,0 +1,92 @@
+package org.t2trewrite.runtime;
+
+import java.io.File;
+import java.io.FileNotFoundException;
+
+import javax.annotation.PreDestroy;
+import javax.inject.Inject;
+import javax.jms.ConnectionFactory;
+
+import org.apache.activemq.ActiveMQConnectionFactory;
+import org.apache.activemq.ActiveMQPrefetchPolicy;
+import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.queue.activemq.FileSystemBlobTransferPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded ActiveMQ broker that holds the relay's mail queues on disk: a KahaDB journal under
+ * {@value #KAHADB} (message metadata, fsync'd on every write) and the message bodies as files
+ * under {@value #BLOBS} (James's blob messages), both relative to James's working directory.
+ *
+ * <p>Unlike the broker of James's own ActiveMQ wiring, this one opens no TCP port: it is reachable
+ * through the {@code vm://} transport from this JVM only. A loopback TCP listener without
+ * authentication would let any local process put mail into the spool behind the SMTP server's
+ * relay checks.
+ *
+ * <p>Does not survive a power loss without losing mail: ActiveMQ writes the body files with a
+ * flush and no fsync. A process crash ({@code kill -9}) loses nothing.
+ */
+final class RelayBroker {
+    static final String BROKER_NAME = "t2t-relay";
+    static final String KAHADB = "file://var/store/activemq/brokers/KahaDB";
+    static final String DATA = "file://var/store/activemq/brokers";
+    static final String BLOBS = "file://var/store/activemq/blob-transfer";
+    private static final long BROKER_MEMORY_BYTES = 64L * 1024 * 1024;
+    private static final Logger LOGGER = LoggerFactory.getLogger(RelayBroker.class);
+
+    private final BrokerService broker;
+    private final ActiveMQConnectionFactory connectionFactory;
+
+    @Inject
+    RelayBroker(FileSystem fileSystem) throws Exception {
+        broker = new BrokerService();
+        broker.setBrokerName(BROKER_NAME);
+        broker.setPersistent(true);
+        broker.setDataDirectoryFile(file(fileSystem, DATA));
+        KahaDBPersistenceAdapter journal = new KahaDBPersistenceAdapter();
+        journal.setDirectory(file(fileSystem, KAHADB));
+        broker.setPersistenceAdapter(journal);
+        broker.setUseJmx(false);
+        broker.setUseShutdownHook(false); // stopped by James's lifecycle, after the queues
+        broker.setSchedulerSupport(false); // James's JMS queue delays with a selector, not the scheduler
+        broker.setAdvisorySupport(false);
+        // Bodies are files (blob messages): the broker's memory holds only envelopes and properties.
+        // ActiveMQ's default, 1 GB, is more than a relay's heap and it would warn at each start.
+        broker.getSystemUsage().getMemoryUsage().setLimit(BROKER_MEMORY_BYTES);
+        broker.start();
+        broker.waitUntilStarted();
+        LOGGER.info("Mail queues on disk: embedded ActiveMQ broker '{}' (journal {}, bodies {}), no network listener",
+            BROKER_NAME, file(fileSystem, KAHADB), file(fileSystem, BLOBS));
+
+        FileSystemBlobTransferPolicy blobs = new FileSystemBlobTransferPolicy();
+        blobs.setDefaultUploadUrl(BLOBS);
+        blobs.setFileSystem(fileSystem);
+        connectionFactory = new ActiveMQConnectionFactory("vm://" + BROKER_NAME + "?create=false");
+        connectionFactory.setTrustAllPackages(false);
+        connectionFactory.setBlobTransferPolicy(blobs);
+        // No prefetch: a mail is handed to a spool thread only when that thread asks for one, so a
+        // node never holds mail in memory that it has not started to process.
+        ActiveMQPrefetchPolicy prefetch = new ActiveMQPrefetchPolicy();
+        prefetch.setQueuePrefetch(0);
+        prefetch.setTopicPrefetch(0);
+        connectionFactory.setPrefetchPolicy(prefetch);
+    }
+
+    ConnectionFactory connectionFactory() {
+        return connectionFactory;
+    }
+
+    @PreDestroy
+    void stop() throws Exception {
+        broker.stop();
+        broker.waitUntilStopped();
+        LOGGER.info("Embedded ActiveMQ broker '{}' stopped", BROKER_NAME);
+    }
+
+    private static File file(FileSystem fileSystem, String url) throws FileNotFoundException {
+        return fileSystem.getFile(url);
+    }
+}
