@@ -8,14 +8,14 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code t2t-rewrite} command: set-up tasks for the relay, one subcommand per verb. Today
- * {@code dkim-keygen} and {@code graph-check}; the setup wizard grows here.
+ * {@code dkim-keygen}, {@code graph-check} and {@code tls-keystore}; the setup wizard grows here.
  *
  * <p>Every subcommand returns an exit code: 0 done, 1 failed (one line on stderr, the stack trace
  * only with {@code --verbose}), 2 bad usage.
  */
 @Command(name = "t2t-rewrite", mixinStandardHelpOptions = true, version = "t2t-rewrite 0.1.0",
     description = "Set-up tasks for the T2T rewrite relay.",
-    subcommands = {DkimKeygenCommand.class, GraphCheckCommand.class})
+    subcommands = {DkimKeygenCommand.class, GraphCheckCommand.class, TlsKeystoreCommand.class})
 public final class T2tRewriteCli implements Runnable {
     static final int FAILED = 1;
     static final int USAGE = 2;

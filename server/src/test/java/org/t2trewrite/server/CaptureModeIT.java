@@ -38,6 +38,15 @@ class CaptureModeIT {
     }
 
     @Test
+    @Order(1)
+    void offersNoStartTlsWithoutACertificate() throws Exception {
+        try (SmtpClient client = SmtpClient.connect(RELAY.smtpPort())) {
+            assertThat(client.announces("STARTTLS")).isFalse();
+            assertThat(client.announces("PIPELINING")).as("the EHLO reply is read").isTrue();
+        }
+    }
+
+    @Test
     @Order(2)
     void writesOneEmlFilePerRecipientWithItsEnvelope() throws Exception {
         byte[] sent = message("capture", "Frank <frank@source.example>", "one@external.example, two@external.example",

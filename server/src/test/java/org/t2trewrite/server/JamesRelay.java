@@ -71,6 +71,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
     private final Map<String, String> environment;
     private final List<List<String>> extraDkimKeygens;
     private final List<String> domainsWithoutDkimKeys;
+    private final List<String> relayOptions;
     private final String nodeSuffix;
 
     private Path workDir;
@@ -92,9 +93,13 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         this.environment = new LinkedHashMap<>(builder.environment);
         this.extraDkimKeygens = List.copyOf(builder.extraDkimKeygens);
         this.domainsWithoutDkimKeys = List.copyOf(builder.domainsWithoutDkimKeys);
+        this.relayOptions = List.copyOf(builder.relayOptions);
         this.nodeSuffix = builder.node.isEmpty() ? "" : "-" + builder.node;
         if (launch == Launch.RELAY_SCRIPT && !confEdits.isEmpty()) {
             throw new IllegalArgumentException("./relay uses james-conf/ as it is: no conf edits");
+        }
+        if (launch == Launch.JAVA && !relayOptions.isEmpty()) {
+            throw new IllegalArgumentException("relay options need launch(RELAY_SCRIPT)");
         }
     }
 
@@ -111,6 +116,14 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private final List<List<String>> extraDkimKeygens = new ArrayList<>();
         private final List<String> domainsWithoutDkimKeys = new ArrayList<>();
+        private final List<String> relayOptions = new ArrayList<>();
+
+        /** More {@code ./relay} options, after the harness's own (e.g. {@code --tls-cert FILE}); RELAY_SCRIPT only. */
+        Builder relayOptions(String... options) {
+            relayOptions.addAll(List.of(options));
+            return this;
+        }
+
         private String node = "";
 
         /** For several relays in one test class: each gets its own work dir, {@code <class>-<name>}. */
@@ -338,6 +351,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
             command.add("--capture");
             command.add(captureFolder().toString());
         }
+        command.addAll(relayOptions);
         return command;
     }
 

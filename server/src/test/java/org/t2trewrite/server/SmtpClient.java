@@ -8,7 +8,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A raw SMTP client for tests: sends exactly the given message bytes (dot-stuffed on the wire,
@@ -41,9 +46,10 @@ final class SmtpClient implements AutoCloseable {
         }
     }
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private Reply ehlo;
 
     private SmtpClient(Socket socket) throws IOException {
         this.socket = socket;
@@ -56,8 +62,31 @@ final class SmtpClient implements AutoCloseable {
         SmtpClient client = new SmtpClient(new Socket(InetAddress.getLoopbackAddress(), port));
         client.socket.setSoTimeout(120_000);
         client.expect(client.read(), "greeting");
-        client.expect(client.command("EHLO client.example"), "EHLO");
+        client.ehlo = client.command("EHLO client.example");
+        client.expect(client.ehlo, "EHLO");
         return client;
+    }
+
+    /** Whether the last EHLO reply announced {@code extension} (e.g. STARTTLS). */
+    boolean announces(String extension) {
+        return Arrays.stream(ehlo.text.split(" ")).anyMatch(keyword -> keyword.equalsIgnoreCase(extension));
+    }
+
+    /**
+     * STARTTLS (RFC 3207): on {@code 220}, a TLS handshake as a client of {@code tls}, then EHLO
+     * again; returns the session. Fails if the server refuses or the handshake fails.
+     */
+    SSLSession startTls(SSLSocketFactory tls) throws IOException {
+        expect(command("STARTTLS"), "STARTTLS");
+        SSLSocket secure = (SSLSocket) tls.createSocket(socket, "127.0.0.1", socket.getPort(), true);
+        secure.setUseClientMode(true);
+        secure.startHandshake();
+        socket = secure;
+        in = secure.getInputStream();
+        out = new BufferedOutputStream(secure.getOutputStream());
+        ehlo = command("EHLO client.example");
+        expect(ehlo, "EHLO after STARTTLS");
+        return secure.getSession();
     }
 
     /** Sends one message over a new session: MAIL FROM:&lt;sender&gt; ("" is the null sender). */

@@ -10,17 +10,25 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.security.cert.X509Certificate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A loopback SMTP server for tests, standing in for the next hop: accepts every transaction and
@@ -29,7 +37,13 @@ import java.util.stream.Collectors;
  * ({@link #advertise8BitMime}), which makes James downgrade 8-bit parts. Undoes dot-stuffing
  * (RFC 5321 §4.5.2) and nothing else: the stored bytes are what the client meant to send.
  *
- * <p>Not a validator: it accepts any command argument, has no TLS, no AUTH, no size limit.
+ * <p>Offers STARTTLS (RFC 3207) once given a TLS context ({@link #offerStartTls}), optionally
+ * asking the client for its certificate; each delivery records the TLS protocol and the client
+ * certificate's subject, and a handshake the client broke off is counted
+ * ({@link #failedHandshakes}).
+ *
+ * <p>Not a validator: it accepts any command argument, has no AUTH, no size limit, and does not
+ * insist on STARTTLS.
  */
 final class SmtpSink implements AutoCloseable {
 
@@ -38,11 +52,33 @@ final class SmtpSink implements AutoCloseable {
         private final String mailFrom;
         private final List<String> rcpts;
         private final byte[] data;
+        private final Optional<String> tlsProtocol;
+        private final Optional<String> clientCertificateSubject;
 
-        Delivery(String mailFrom, List<String> rcpts, byte[] data) {
+        Delivery(String mailFrom, List<String> rcpts, byte[] data, Optional<SSLSession> tls) {
             this.mailFrom = mailFrom;
             this.rcpts = List.copyOf(rcpts);
             this.data = data.clone();
+            this.tlsProtocol = tls.map(SSLSession::getProtocol);
+            this.clientCertificateSubject = tls.flatMap(Delivery::peerSubject);
+        }
+
+        private static Optional<String> peerSubject(SSLSession session) {
+            try {
+                return Optional.of(((X509Certificate) session.getPeerCertificates()[0]).getSubjectX500Principal().getName());
+            } catch (SSLPeerUnverifiedException noClientCertificate) {
+                return Optional.empty();
+            }
+        }
+
+        /** The TLS protocol of the session ({@code TLSv1.3}); empty when it was not encrypted. */
+        Optional<String> tlsProtocol() {
+            return tlsProtocol;
+        }
+
+        /** The subject (RFC 2253) of the certificate the client presented; empty if none. */
+        Optional<String> clientCertificateSubject() {
+            return clientCertificateSubject;
         }
 
         /** The reverse path without angle brackets; empty for the null sender. */
@@ -64,7 +100,8 @@ final class SmtpSink implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "Delivery[from=<" + mailFrom + "> rcpts=" + rcpts + " " + data.length + " bytes]";
+            return "Delivery[from=<" + mailFrom + "> rcpts=" + rcpts + " " + data.length + " bytes tls=" + tlsProtocol.orElse("none")
+                + " client=" + clientCertificateSubject.orElse("none") + "]";
         }
     }
 
@@ -76,8 +113,12 @@ final class SmtpSink implements AutoCloseable {
     });
     private final List<Delivery> deliveries = new ArrayList<>();
     private volatile boolean eightBitMime = true;
+    private volatile SSLContext tls;
+    private volatile boolean requestClientCertificate;
+    private final AtomicInteger failedHandshakes = new AtomicInteger();
+    private final AtomicInteger tlsSessions = new AtomicInteger();
     private volatile boolean refusing;
-    private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger refused = new AtomicInteger();
 
     private SmtpSink(ServerSocket server) {
         this.server = server;
@@ -113,6 +154,26 @@ final class SmtpSink implements AutoCloseable {
 
     void advertise8BitMime(boolean value) {
         eightBitMime = value;
+    }
+
+    /**
+     * Offers STARTTLS from the next EHLO on, with {@code context}'s certificate; with
+     * {@code requestClientCertificate}, asks the client for one (and accepts a client without).
+     * Sessions after the call use it: tests change the certificate between mails.
+     */
+    void offerStartTls(SSLContext context, boolean requestClientCertificate) {
+        this.requestClientCertificate = requestClientCertificate;
+        this.tls = context;
+    }
+
+    /** How many STARTTLS handshakes failed, e.g. because the client did not trust the certificate. */
+    int failedHandshakes() {
+        return failedHandshakes.get();
+    }
+
+    /** How many STARTTLS handshakes succeeded, whether or not the client then sent mail. */
+    int tlsSessions() {
+        return tlsSessions.get();
     }
 
     synchronized List<Delivery> deliveries() {
@@ -157,8 +218,12 @@ final class SmtpSink implements AutoCloseable {
         }
     }
 
-    private void serve(Socket socket) {
-        try (socket; InputStream in = new BufferedInputStream(socket.getInputStream()); OutputStream out = new BufferedOutputStream(socket.getOutputStream())) {
+    private void serve(Socket plain) {
+        Socket socket = plain;
+        try {
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+            Optional<SSLSession> session = Optional.empty();
             if (refusing) {
                 refused.incrementAndGet();
                 reply(out, "421 4.3.2 sink.test not available");
@@ -174,9 +239,31 @@ final class SmtpSink implements AutoCloseable {
                 }
                 String command = new String(line, StandardCharsets.ISO_8859_1).trim();
                 String verb = command.toUpperCase(Locale.ROOT);
+                SSLContext context = tls;
                 if (verb.startsWith("EHLO")) {
                     reply(out, "250-sink.test\r\n" + (eightBitMime ? "250-8BITMIME\r\n250-SMTPUTF8\r\n" : "")
+                        + (context != null && session.isEmpty() ? "250-STARTTLS\r\n" : "")
                         + "250-PIPELINING\r\n250 SIZE 104857600");
+                } else if (verb.equals("STARTTLS") && context != null && session.isEmpty()) {
+                    reply(out, "220 2.0.0 ready to start TLS");
+                    SSLSocket secure = (SSLSocket) context.getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
+                    secure.setUseClientMode(false);
+                    secure.setWantClientAuth(requestClientCertificate);
+                    try {
+                        secure.startHandshake();
+                    } catch (IOException e) {
+                        failedHandshakes.incrementAndGet();
+                        secure.close();
+                        return;
+                    }
+                    tlsSessions.incrementAndGet();
+                    socket = secure;
+                    in = new BufferedInputStream(secure.getInputStream());
+                    out = new BufferedOutputStream(secure.getOutputStream());
+                    session = Optional.of(secure.getSession());
+                    // RFC 3207 §4.2: the client starts over with EHLO; nothing of before counts.
+                    mailFrom = null;
+                    rcpts.clear();
                 } else if (verb.startsWith("HELO")) {
                     reply(out, "250 sink.test");
                 } else if (verb.startsWith("MAIL FROM:")) {
@@ -189,7 +276,7 @@ final class SmtpSink implements AutoCloseable {
                 } else if (verb.equals("DATA")) {
                     reply(out, "354 go ahead");
                     byte[] data = readData(in);
-                    store(new Delivery(mailFrom == null ? "" : mailFrom, rcpts, data));
+                    store(new Delivery(mailFrom == null ? "" : mailFrom, rcpts, data, session));
                     mailFrom = null;
                     rcpts.clear();
                     reply(out, "250 2.0.0 queued");
@@ -208,6 +295,12 @@ final class SmtpSink implements AutoCloseable {
             }
         } catch (IOException e) {
             // The client went away; nothing to store.
+        } finally {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // Closing is all that was left to do.
+            }
         }
     }
 
