@@ -9,7 +9,9 @@ import javax.jms.ConnectionFactory;
 
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.ActiveMQPrefetchPolicy;
+import org.apache.activemq.broker.BrokerPlugin;
 import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.plugin.StatisticsBrokerPlugin;
 import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.queue.activemq.FileSystemBlobTransferPolicy;
@@ -52,7 +54,11 @@ final class RelayBroker {
         broker.setUseJmx(false);
         broker.setUseShutdownHook(false); // stopped by James's lifecycle, after the queues
         broker.setSchedulerSupport(false); // James's JMS queue delays with a selector, not the scheduler
-        broker.setAdvisorySupport(false);
+        // James's ActiveMQ queue asks the broker for a queue's size with a statistics request
+        // (WebAdmin /mailQueues, the queue-size gauges of /metrics): without this plugin each
+        // request waits 2 s for a reply that never comes, and the requests pile up in a queue.
+        broker.setPlugins(new BrokerPlugin[] {new StatisticsBrokerPlugin()});
+        broker.setEnableStatistics(true);
         // Bodies are files (blob messages): the broker's memory holds only envelopes and properties.
         // ActiveMQ's default, 1 GB, is more than a relay's heap and it would warn at each start.
         broker.getSystemUsage().getMemoryUsage().setLimit(BROKER_MEMORY_BYTES);
