@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -125,7 +126,18 @@ final class SmtpSink implements AutoCloseable {
     }
 
     static SmtpSink start() throws IOException {
-        SmtpSink sink = new SmtpSink(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        return start(0);
+    }
+
+    /**
+     * A sink on a given loopback port, e.g. the gateway a relay was started with while nothing
+     * listened there ({@code 0}: any free port).
+     */
+    static SmtpSink start(int port) throws IOException {
+        ServerSocket server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        SmtpSink sink = new SmtpSink(server);
         sink.workers.submit(sink::acceptLoop);
         return sink;
     }

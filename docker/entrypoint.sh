@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# The container's entry point: configures James from environment variables the way ./relay does
+# from its options (a fresh conf/ from james-conf/, our values appended to conf/jvm.properties,
+# where the last occurrence wins), then execs java as PID 1 (or as the child of --init): James's
+# shutdown hook handles SIGTERM. Variables and volumes: README, "Container image".
+#
+#   relay (default)   run the relay
+#   cli ARGS...       run the t2t-rewrite CLI (dkim-keygen, graph-check, ...)
+#   anything else     exec'd as is (e.g. bash)
+set -euo pipefail
+
+APP=/opt/t2t
+HOME_DIR=/var/lib/t2t
+CONF="$HOME_DIR/conf"
+CLI_JAR="$APP/cli/t2t-rewrite-cli.jar"
+
+die() {
+    echo "t2t-relay: $*" >&2
+    exit 2
+}
+
+case "${1:-relay}" in
+    relay) [ $# -le 1 ] || die "relay takes no arguments, only environment variables (README, Container image)" ;;
+    cli) shift; exec java ${JAVA_OPTS:-} -cp "$CLI_JAR" org.t2trewrite.cli.T2tRewriteCli "$@" ;;
+    *) exec "$@" ;;
+esac
+
+port() {
+    # $1 variable name, $2 value
+    [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] && [ "$2" -le 65535 ] || die "$1: not a port number: '$2'"
+}
+
+T2T_SMTP_BIND="${T2T_SMTP_BIND:-0.0.0.0}"
+T2T_SMTP_PORT="${T2T_SMTP_PORT:-2525}"
+T2T_WEBADMIN_BIND="${T2T_WEBADMIN_BIND:-127.0.0.1}"
+T2T_WEBADMIN_PORT="${T2T_WEBADMIN_PORT:-8000}"
+T2T_DIRECTORY_FILE="${T2T_DIRECTORY_FILE:-$HOME_DIR/directory/directory.json}"
+T2T_DKIM_KEYS="${T2T_DKIM_KEYS:-/etc/t2t/dkim}"
+T2T_GATEWAY="${T2T_GATEWAY:-}"
+T2T_CAPTURE="${T2T_CAPTURE:-}"
+T2T_RELAY_NETWORKS="${T2T_RELAY_NETWORKS:-}"
+T2T_MAX_MESSAGE_SIZE_KB="${T2T_MAX_MESSAGE_SIZE_KB:-}"
+T2T_HEAP="${T2T_HEAP:-}"
+
+port T2T_SMTP_PORT "$T2T_SMTP_PORT"
+port T2T_WEBADMIN_PORT "$T2T_WEBADMIN_PORT"
+[[ "$T2T_SMTP_BIND" =~ ^[0-9A-Fa-f:.]+$ ]] || die "T2T_SMTP_BIND: not an IP address: '$T2T_SMTP_BIND'"
+[[ "$T2T_WEBADMIN_BIND" =~ ^[0-9A-Fa-f:.]+$ ]] || die "T2T_WEBADMIN_BIND: not an IP address: '$T2T_WEBADMIN_BIND'"
+
+# Where mail goes: a gateway, always named (no default that could send mail somewhere unexpected),
+# or, to try the image, a capture folder.
+if [ -n "$T2T_GATEWAY" ]; then
+    [ -z "$T2T_CAPTURE" ] || die "T2T_GATEWAY and T2T_CAPTURE exclude each other"
+    [[ "$T2T_GATEWAY" =~ ^[^:[:space:]]+:[0-9]+$ ]] || die "T2T_GATEWAY: expected HOST:PORT, got '$T2T_GATEWAY'"
+    port T2T_GATEWAY "${T2T_GATEWAY##*:}"
+    DELIVERY=t2t-gateway
+elif [ -n "$T2T_CAPTURE" ]; then
+    mkdir -p "$T2T_CAPTURE" 2>/dev/null && [ -w "$T2T_CAPTURE" ] || die "T2T_CAPTURE: cannot write to $T2T_CAPTURE"
+    DELIVERY=t2t-capture
+else
+    die "T2T_GATEWAY is required (HOST:PORT of the SMTP server that takes all outgoing mail; T2T_CAPTURE=DIR to try the image without one)"
+fi
+
+# Who may relay: the tenants' connector addresses. Required: a container's own 127.0.0.0/8 would
+# accept nobody, anything wider must be a decision. James splits the list on commas itself.
+[ -n "$T2T_RELAY_NETWORKS" ] || die "T2T_RELAY_NETWORKS is required (comma-separated IPs or CIDR ranges allowed to relay, e.g. the tenants' connector ranges)"
+NETWORKS=""
+IFS=',' read -r -a ENTRIES <<<"$T2T_RELAY_NETWORKS"
+for entry in "${ENTRIES[@]}"; do
+    entry="${entry//[[:space:]]/}"
+    [ -n "$entry" ] || continue
+    [[ "$entry" =~ ^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$ ]] || die "T2T_RELAY_NETWORKS: not an IP address or CIDR range: '$entry'"
+    NETWORKS="${NETWORKS:+$NETWORKS,}$entry"
+done
+[ -n "$NETWORKS" ] || die "T2T_RELAY_NETWORKS: no address in '$T2T_RELAY_NETWORKS'"
+
+[ -z "$T2T_MAX_MESSAGE_SIZE_KB" ] || [[ "$T2T_MAX_MESSAGE_SIZE_KB" =~ ^[0-9]+$ ]] \
+    || die "T2T_MAX_MESSAGE_SIZE_KB: not a number: '$T2T_MAX_MESSAGE_SIZE_KB'"
+[ -z "$T2T_HEAP" ] || [[ "$T2T_HEAP" =~ ^[0-9]+[kKmMgG]?$ ]] || die "T2T_HEAP: expected a size such as 768m or 2g, got '$T2T_HEAP'"
+
+# A fresh conf/ at every start, as ./relay makes it; files in /etc/t2t/conf replace their namesakes.
+rm -rf "$CONF"
+cp -R "$APP/james-conf" "$CONF"
+for file in /etc/t2t/conf/*; do
+    [ -f "$file" ] || continue
+    cp "$file" "$CONF/"
+done
+
+if grep -Eq '^[[:space:]]*directory\.type[[:space:]]*[=:][[:space:]]*file[[:space:]]*$' "$CONF/t2trewrite.properties"; then
+    [ -f "$T2T_DIRECTORY_FILE" ] || die "T2T_DIRECTORY_FILE: no such file: $T2T_DIRECTORY_FILE (mount the folder holding it on $HOME_DIR/directory)"
+fi
+
+# Every rewritten mail is signed: without a key, such mail would be kept, not relayed. Keys are not
+# generated here: a key is of no use until its DNS record is published, and every node needs the
+# same keys. Make them once with `cli dkim-keygen` (README).
+[ -d "$T2T_DKIM_KEYS" ] || die "T2T_DKIM_KEYS: no such folder: $T2T_DKIM_KEYS"
+compgen -G "$T2T_DKIM_KEYS/*._domainkey.*.pem" >/dev/null \
+    || die "T2T_DKIM_KEYS: no <selector>._domainkey.<domain>.pem key in $T2T_DKIM_KEYS (make them with: cli dkim-keygen --for-directory FILE --selector SEL --out DIR)"
+
+mkdir -p "$HOME_DIR/var" 2>/dev/null && [ -w "$HOME_DIR/var" ] || die "cannot write to $HOME_DIR/var (the var volume must belong to uid $(id -u))"
+
+# jvm.properties is loaded by James into system properties and wins over -D: append ours.
+{
+    echo
+    echo "# ---- set by the container's entrypoint.sh ----"
+    echo "t2t.smtp.bind=$T2T_SMTP_BIND"
+    echo "t2t.smtp.port=$T2T_SMTP_PORT"
+    echo "t2t.smtp.authorizedAddresses=$NETWORKS"
+    echo "t2t.webadmin.bind=$T2T_WEBADMIN_BIND"
+    echo "t2t.webadmin.port=$T2T_WEBADMIN_PORT"
+    [ -z "$T2T_MAX_MESSAGE_SIZE_KB" ] || echo "t2t.smtp.maxMessageSizeKb=$T2T_MAX_MESSAGE_SIZE_KB"
+    echo "t2t.delivery=$DELIVERY"
+    [ -z "$T2T_GATEWAY" ] || echo "t2t.gateway=$T2T_GATEWAY"
+    [ -z "$T2T_CAPTURE" ] || echo "t2t.capture.folder=$T2T_CAPTURE"
+    echo "t2t.kept.folder=$HOME_DIR/var/kept"
+    echo "t2t.directory.file=$T2T_DIRECTORY_FILE"
+    echo "t2t.dkim.keys=$T2T_DKIM_KEYS"
+} | sed 's/\\/\\\\/g' >>"$CONF/jvm.properties"
+
+echo "t2t-relay: SMTP on $T2T_SMTP_BIND:$T2T_SMTP_PORT relaying for $NETWORKS; WebAdmin on $T2T_WEBADMIN_BIND:$T2T_WEBADMIN_PORT" >&2
+echo "t2t-relay: delivery ${T2T_GATEWAY:-to folder $T2T_CAPTURE}; directory $T2T_DIRECTORY_FILE; DKIM keys $T2T_DKIM_KEYS; state in $HOME_DIR/var" >&2
+
+# Heap: T2T_HEAP, else three quarters of the container's memory limit (Java 10+ reads cgroup
+# limits). A JVM out of memory exits (the container restarts) rather than limping on.
+if [ -n "$T2T_HEAP" ]; then
+    HEAP_OPTS="-Xms$T2T_HEAP -Xmx$T2T_HEAP"
+else
+    HEAP_OPTS="-XX:MaxRAMPercentage=75"
+fi
+
+cd "$HOME_DIR"
+# JAVA_OPTS last: an operator's option wins over ours.
+# shellcheck disable=SC2086
+exec java $HEAP_OPTS -XX:+ExitOnOutOfMemoryError -Djdk.tls.ephemeralDHKeySize=2048 ${JAVA_OPTS:-} \
+    -cp "$APP/lib/*" \
+    -Dworking.directory="$HOME_DIR" \
+    -Dextra.props="$CONF/jvm.properties" \
+    -Dlogback.configurationFile="$CONF/logback.xml" \
+    org.apache.james.MemoryJamesServerMain

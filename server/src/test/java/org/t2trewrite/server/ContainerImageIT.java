@@ -1,0 +1,378 @@
+package org.t2trewrite.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.t2trewrite.server.Messages.assertRelayedAs;
+import static org.t2trewrite.server.Messages.message;
+import static org.t2trewrite.server.Messages.replaced;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.t2trewrite.cli.T2tRewriteCli;
+import org.t2trewrite.dkim.DkimKey;
+import org.t2trewrite.dkim.KeyFolder;
+import org.t2trewrite.dkim.Verifiers;
+
+/**
+ * The container image operators run, built and run as CI runs it: {@code docker/Dockerfile} on
+ * the local Debian bookworm + Java 17 base ({@code docker/ci-base-image.sh}, made once and kept
+ * as {@code localhost/t2t-ci-base:bookworm}: no registry is reachable in CI), started by podman
+ * with its volumes and configured only through the entrypoint's environment variables. The
+ * image's own {@code var} volume is a podman volume; directory and DKIM keys are host folders
+ * mounted read-only, as an operator would.
+ *
+ * <p>The containers share the host's network ({@code --network host}): the test's sink listens on
+ * 127.0.0.1 and the relay's SMTP and WebAdmin on free 127.0.0.1 ports, nothing on another
+ * interface, and no bridge, NAT rule or network is created (Debian's podman without its
+ * recommended netavark has no bridge networking anyway). Publishing {@code -p 25:2525} on a
+ * bridge is therefore not exercised here.
+ *
+ * <p>Needs rootful podman, runc and debootstrap ({@code .ci/run} installs them). Under CI
+ * ({@code CI=true}) their absence fails the class; elsewhere it is reported and the class skipped.
+ * Every container, volume and the test image are removed afterwards; the base image is kept.
+ */
+class ContainerImageIT {
+    private static final String BASE = "localhost/t2t-ci-base:bookworm";
+    private static final String RELAY_NETWORKS = "192.0.2.0/24, 127.0.0.0/8";
+    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern MAIN_CLASS = Pattern.compile("\\borg\\.[A-Za-z0-9_.]+ServerMain\\b");
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private static Path root;
+    private static Path work;
+    private static Podman podman;
+    private static String image;
+    private static Path directoryFolder;
+    private static Path dkimFolder;
+    private static final List<String> containers = new ArrayList<>();
+    private static final List<String> volumes = new ArrayList<>();
+
+    @BeforeAll
+    static void buildImage() throws Exception {
+        root = Paths.get(required("t2t.project.root")).toRealPath();
+        work = Paths.get(required("t2t.it.work")).resolve(ContainerImageIT.class.getSimpleName());
+        deleteRecursively(work);
+        Files.createDirectories(work);
+        if (!Podman.installed()) {
+            String reason = "podman is not installed (.ci/run installs podman, runc, catatonit and debootstrap)";
+            if ("true".equals(System.getenv("CI"))) {
+                fail(reason + ": under CI the container image must be built and run");
+            }
+            Assumptions.abort(reason + ": the container image is not tested on this machine");
+        }
+        podman = Podman.configured(work);
+
+        Instant started = Instant.now();
+        Podman.Result base = podman.command(BUILD_TIMEOUT, List.of(root.resolve("docker/ci-base-image.sh").toString(), BASE));
+        assertThat(base.exitCode()).as("docker/ci-base-image.sh: %s", base).isZero();
+        Instant baseReady = Instant.now();
+        image = "localhost/t2t-rewrite:it-" + ProcessHandle.current().pid();
+        podman.run(BUILD_TIMEOUT, "build", "--pull=never", "--quiet", "--build-arg", "BASE=" + BASE,
+            "-t", image, "-f", root.resolve("docker/Dockerfile").toString(), root.toString());
+        System.out.printf("ContainerImageIT: base image %s in %d s, image %s built in %d s%n", BASE,
+            Duration.between(started, baseReady).toSeconds(), image, Duration.between(baseReady, Instant.now()).toSeconds());
+
+        directoryFolder = Files.createDirectories(work.resolve("directory"));
+        try (InputStream in = ContainerImageIT.class.getResourceAsStream("/test-directory.json")) {
+            Files.copy(in, directoryFolder.resolve("directory.json"));
+        }
+        dkimFolder = Files.createDirectories(work.resolve("dkim"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int keygen = T2tRewriteCli.run(new PrintWriter(out), new PrintWriter(err), "dkim-keygen", "--for-directory",
+            directoryFolder.resolve("directory.json").toString(), "--selector", "t2t", "--out", dkimFolder.toString());
+        assertThat(keygen).as("dkim-keygen: %s", err).isZero();
+        // Bind mounts keep host ownership: the image's user (uid 10025) must be able to read them.
+        // Test keys only; a production key folder belongs to that uid instead (README).
+        readableByAll(directoryFolder);
+        readableByAll(dkimFolder);
+    }
+
+    @AfterAll
+    static void removeEverythingButTheBase() throws Exception {
+        if (podman == null) {
+            return;
+        }
+        for (String container : containers) {
+            podman.exec(COMMAND_TIMEOUT, "rm", "-f", "-v", "-t", "2", container);
+        }
+        for (String volume : volumes) {
+            podman.exec(COMMAND_TIMEOUT, "volume", "rm", "-f", volume);
+        }
+        if (image != null) {
+            podman.exec(COMMAND_TIMEOUT, "rmi", "-f", image);
+        }
+    }
+
+    @Test
+    void entrypointRunsTheServerThatRelayRuns() throws IOException {
+        assertThat(mainClasses(root.resolve("docker/entrypoint.sh")))
+            .isNotEmpty()
+            .isEqualTo(mainClasses(root.resolve("relay")));
+    }
+
+    @Test
+    void refusesToStartWithoutAGatewayInOneLine() throws Exception {
+        Podman.Result run = podman.exec(COMMAND_TIMEOUT, "run", "--rm", "--network", "none",
+            "-e", "T2T_RELAY_NETWORKS=" + RELAY_NETWORKS, image);
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+        assertThat(run.stderr().trim()).as(run.toString()).startsWith("t2t-relay: T2T_GATEWAY is required").doesNotContain("\n");
+    }
+
+    @Test
+    void refusesToStartWithoutRelayNetworksInOneLine() throws Exception {
+        Podman.Result run = podman.exec(COMMAND_TIMEOUT, "run", "--rm", "--network", "none",
+            "-e", "T2T_GATEWAY=gateway.example:25", image);
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+        assertThat(run.stderr().trim()).as(run.toString()).startsWith("t2t-relay: T2T_RELAY_NETWORKS is required").doesNotContain("\n");
+    }
+
+    @Test
+    void relaysDayOneMailRewrittenAndSignedAndStopsOnSigterm() throws Exception {
+        try (SmtpSink sink = SmtpSink.start()) {
+            Relay relay = startRelay(newVolume(), sink.port());
+            byte[] sent = message("c1", "\"Alice Smith\" <alice@source.example>", "Ext <ext@external.example>",
+                "bob@source.example", "Quarterly numbers");
+
+            SmtpClient.sendMessage(relay.smtpPort, "alice@source.example", List.of("ext@external.example"), sent);
+
+            List<SmtpSink.Delivery> delivered = sink.await(d -> d.dataAsString().contains("<c1@client.example>"), 1, DELIVERY_TIMEOUT);
+            assertThat(delivered).as("deliveries; relay log tail:\n%s", relay.logTail()).hasSize(1);
+            assertThat(delivered.get(0).mailFrom()).isEqualTo("alice@target.example");
+            assertThat(delivered.get(0).rcpts()).containsExactly("ext@external.example");
+            assertRelayedAs(delivered.get(0).data(), replaced(replaced(sent,
+                "From: \"Alice Smith\" <alice@source.example>", "From: \"Alice Smith\" <alice@target.example>"),
+                "Cc: bob@source.example", "Cc: bob@target.example"));
+            assertThat(dkimVerifiers().jdkim(delivered.get(0).data()))
+                .extracting(r -> r.getDToken().toString()).containsExactly("target.example");
+
+            // James runs as the image's user, not root, with WebAdmin on 127.0.0.1 (T2T_WEBADMIN_PORT).
+            assertThat(podman.run(COMMAND_TIMEOUT, "exec", relay.container, "id", "-u")).isEqualTo("10025");
+            assertThat(http(relay, "GET", "/mailQueues", "")).isEqualTo(200);
+
+            // podman stop sends SIGTERM: 143 means the JVM ran its shutdown hook and exited by itself
+            // (a SIGKILL after the timeout would be 137).
+            Instant stopping = Instant.now();
+            podman.run(COMMAND_TIMEOUT, "stop", "-t", "60", relay.container);
+            assertThat(Duration.between(stopping, Instant.now())).isLessThan(Duration.ofSeconds(60));
+            assertThat(podman.run(COMMAND_TIMEOUT, "inspect", "--format", "{{.State.ExitCode}}", relay.container)).isEqualTo("143");
+        }
+    }
+
+    /**
+     * Mail accepted while the gateway is down survives a killed container: a new container on
+     * the same {@code var} volume delivers it once the gateway is back. Needs the durable queue
+     * (the memory server's queue is lost with its process).
+     */
+    @Test
+    void deliversMailQueuedBeforeTheContainerWasKilled() throws Exception {
+        int gatewayPort = freePort();
+        String var = newVolume();
+        Relay first = startRelay(var, gatewayPort);
+        List<String> ids = List.of("k1", "k2", "k3");
+        for (String id : ids) {
+            SmtpClient.sendMessage(first.smtpPort, "alice@source.example", List.of("ext@external.example"),
+                message(id, "Alice <alice@source.example>", "ext@external.example", null, "Queued " + id));
+        }
+        // Each mail has met the closed gateway once and waits for its retry (delayTime 5 s).
+        Thread.sleep(2000);
+        podman.run(COMMAND_TIMEOUT, "kill", first.container);
+
+        try (SmtpSink sink = SmtpSink.start(gatewayPort)) {
+            Relay second = startRelay(var, gatewayPort);
+            // The gateway is back: release the delayed mail now, as an operator would, rather than
+            // wait for RemoteDelivery's next retry.
+            assertThat(http(second, "PATCH", "/mailQueues/outgoing?delayed=true", "{\"delayed\": false}"))
+                .isIn(200, 204);
+
+            List<SmtpSink.Delivery> delivered = sink.await(d -> true, ids.size(), DELIVERY_TIMEOUT);
+            Thread.sleep(2000);
+            List<String> messageIds = sink.deliveries().stream()
+                .map(d -> messageId(d.dataAsString()))
+                .sorted()
+                .collect(Collectors.toList());
+            assertThat(messageIds)
+                .as("mail accepted before the kill, delivered after the restart on the same var volume (%d by the deadline;"
+                    + " none means the queue did not survive: the memory server's queue is in memory); first container's log tail:\n%s\n"
+                    + "second container's log tail:\n%s", delivered.size(), first.logTail(), second.logTail())
+                .containsExactly("<k1@client.example>", "<k2@client.example>", "<k3@client.example>");
+        }
+    }
+
+    /** A relay container, started and answering SMTP. */
+    private static final class Relay {
+        private final String container;
+        private final int smtpPort;
+        private final int webAdminPort;
+
+        private Relay(String container, int smtpPort, int webAdminPort) {
+            this.container = container;
+            this.smtpPort = smtpPort;
+            this.webAdminPort = webAdminPort;
+        }
+
+        String logTail() {
+            try {
+                Podman.Result logs = podman.exec(COMMAND_TIMEOUT, "logs", "--tail", "40", container);
+                return logs.stdout() + logs.stderr();
+            } catch (IOException | InterruptedException e) {
+                return "(no log: " + e + ")";
+            }
+        }
+    }
+
+    private static Relay startRelay(String varVolume, int gatewayPort) throws Exception {
+        int smtpPort = freePort();
+        int webAdminPort = freePort();
+        String name = "t2t-it-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+        containers.add(name);
+        podman.run(COMMAND_TIMEOUT, "run", "-d", "--init", "--name", name, "--network", "host",
+            "-v", varVolume + ":/var/lib/t2t/var",
+            "-v", directoryFolder + ":/var/lib/t2t/directory:ro",
+            "-v", dkimFolder + ":/etc/t2t/dkim:ro",
+            "-e", "T2T_SMTP_BIND=127.0.0.1",
+            "-e", "T2T_SMTP_PORT=" + smtpPort,
+            "-e", "T2T_WEBADMIN_PORT=" + webAdminPort,
+            "-e", "T2T_GATEWAY=127.0.0.1:" + gatewayPort,
+            "-e", "T2T_RELAY_NETWORKS=" + RELAY_NETWORKS,
+            "-e", "T2T_HEAP=384m",
+            // C1 only: a test relay handles a few mails and should start fast on 2 cores.
+            "-e", "JAVA_OPTS=-XX:TieredStopAtLevel=1",
+            image);
+        Relay relay = new Relay(name, smtpPort, webAdminPort);
+        awaitGreeting(relay);
+        return relay;
+    }
+
+    private static void awaitGreeting(Relay relay) throws Exception {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            String running = podman.run(COMMAND_TIMEOUT, "inspect", "--format", "{{.State.Running}}", relay.container);
+            if (!running.equals("true")) {
+                fail("container " + relay.container + " exited before listening; log tail:\n" + relay.logTail());
+            }
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), relay.smtpPort)) {
+                socket.setSoTimeout(10_000);
+                byte[] greeting = socket.getInputStream().readNBytes(3);
+                if (new String(greeting, UTF_8).equals("220")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(500);
+            }
+        }
+        fail("container " + relay.container + " did not answer SMTP within " + START_TIMEOUT + "; log tail:\n" + relay.logTail());
+    }
+
+    private static String newVolume() throws Exception {
+        String name = "t2t-it-" + ProcessHandle.current().pid() + "-var-" + SEQUENCE.incrementAndGet();
+        volumes.add(name);
+        podman.run(COMMAND_TIMEOUT, "volume", "create", name);
+        return name;
+    }
+
+    private static Verifiers dkimVerifiers() {
+        Verifiers verifiers = new Verifiers();
+        for (DkimKey key : KeyFolder.open(dkimFolder, Clock.systemUTC(), Duration.ofDays(1)).current().all()) {
+            verifiers.publish(key.name().selector().value(), key.name().domain().key(), key.publicKeyRecord());
+        }
+        return verifiers;
+    }
+
+    private static List<String> mainClasses(Path script) throws IOException {
+        List<String> found = new ArrayList<>();
+        for (String line : Files.readAllLines(script, UTF_8)) {
+            if (line.trim().startsWith("#")) {
+                continue;
+            }
+            Matcher matcher = MAIN_CLASS.matcher(line);
+            while (matcher.find()) {
+                found.add(matcher.group());
+            }
+        }
+        return found;
+    }
+
+    private static String messageId(String message) {
+        Matcher matcher = Pattern.compile("(?im)^Message-ID: *(<[^>]*>)").matcher(message);
+        return matcher.find() ? matcher.group(1) : "(no Message-ID)";
+    }
+
+    /** A WebAdmin request to the relay (on 127.0.0.1 of the shared network); the status code. */
+    private static int http(Relay relay, String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + relay.webAdminPort + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static void readableByAll(Path folder) throws IOException {
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("system property " + property + " is not set: run the *IT tests with mvn verify");
+        }
+        return value;
+    }
+
+    private static void deleteRecursively(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        }
+    }
+}
