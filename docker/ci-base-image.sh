@@ -6,7 +6,8 @@
 #
 # Usage: docker/ci-base-image.sh [IMAGE]   (default localhost/t2t-ci-base:bookworm)
 # Does nothing when IMAGE exists. Needs root, podman, debootstrap; CONTAINERS_CONF as the caller
-# set it (see ContainerImageIT). Prints the image name on stdout, progress on stderr.
+# set it (see ContainerImageIT). Prints the image name on stdout, progress on stderr. About 90 s
+# on a 2-core machine (debootstrap 25 s, the JRE 60 s), 353 MB.
 set -euo pipefail
 
 IMAGE="${1:-localhost/t2t-ci-base:bookworm}"
@@ -38,7 +39,8 @@ fi
 cp /etc/apt/apt.conf.d/* "$ROOTFS/etc/apt/apt.conf.d/" 2>/dev/null || true
 
 ROOT_IMAGE="localhost/t2t-ci-rootfs:bookworm"
-tar -C "$ROOTFS" -c . | podman import --change 'CMD ["/bin/bash"]' - "$ROOT_IMAGE" >/dev/null
+tar -C "$ROOTFS" -c . | podman import --change 'CMD ["/bin/bash"]' - "$ROOT_IMAGE" >"$WORK/import.log" 2>&1 \
+    || { tail -20 "$WORK/import.log" >&2; exit 2; }
 rm -rf "$ROOTFS"
 
 # The Java runtime, as a base image of its own: built once, then reused by every CI run.
@@ -49,6 +51,8 @@ RUN apt-get update -qq \
  && apt-get clean && rm -rf /var/lib/apt/lists/*
 CONTAINERFILE
 echo "ci-base-image: installing openjdk-17-jre-headless into $IMAGE ..." >&2
-podman build --pull=never --quiet -t "$IMAGE" -f "$WORK/Containerfile" "$WORK" >/dev/null
+podman build --pull=never -t "$IMAGE" -f "$WORK/Containerfile" "$WORK" >"$WORK/build.log" 2>&1 \
+    || { tail -20 "$WORK/build.log" >&2; podman rmi "$ROOT_IMAGE" >/dev/null 2>&1; exit 2; }
+# Untags the intermediate image; its layer stays, as the base's parent.
 podman rmi "$ROOT_IMAGE" >/dev/null
 echo "$IMAGE"
