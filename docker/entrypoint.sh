@@ -41,6 +41,10 @@ T2T_CAPTURE="${T2T_CAPTURE:-}"
 T2T_RELAY_NETWORKS="${T2T_RELAY_NETWORKS:-}"
 T2T_MAX_MESSAGE_SIZE_KB="${T2T_MAX_MESSAGE_SIZE_KB:-}"
 T2T_HEAP="${T2T_HEAP:-}"
+T2T_TLS_CERT="${T2T_TLS_CERT:-}"
+T2T_TLS_KEY="${T2T_TLS_KEY:-}"
+T2T_TLS_TRUST="${T2T_TLS_TRUST:-}"
+T2T_REQUIRE_TLS="${T2T_REQUIRE_TLS:-false}"
 
 port T2T_SMTP_PORT "$T2T_SMTP_PORT"
 port T2T_WEBADMIN_PORT "$T2T_WEBADMIN_PORT"
@@ -78,6 +82,18 @@ done
     || die "T2T_MAX_MESSAGE_SIZE_KB: not a number: '$T2T_MAX_MESSAGE_SIZE_KB'"
 [ -z "$T2T_HEAP" ] || [[ "$T2T_HEAP" =~ ^[0-9]+[kKmMgG]?$ ]] || die "T2T_HEAP: expected a size such as 768m or 2g, got '$T2T_HEAP'"
 
+# TLS, as ./relay's --tls-cert/--tls-key/--tls-trust/--require-tls (files under the /etc/t2t/tls mount).
+readable_file() {
+    [ -f "$2" ] && [ -r "$2" ] || die "$1: not a readable file: $2"
+}
+[ -z "$T2T_TLS_CERT" ] || readable_file T2T_TLS_CERT "$T2T_TLS_CERT"
+[ -z "$T2T_TLS_KEY" ] || readable_file T2T_TLS_KEY "$T2T_TLS_KEY"
+[ -z "$T2T_TLS_TRUST" ] || readable_file T2T_TLS_TRUST "$T2T_TLS_TRUST"
+{ [ -z "$T2T_TLS_CERT" ] && [ -z "$T2T_TLS_KEY" ]; } || { [ -n "$T2T_TLS_CERT" ] && [ -n "$T2T_TLS_KEY" ]; } \
+    || die "T2T_TLS_CERT and T2T_TLS_KEY go together"
+[ "$T2T_REQUIRE_TLS" = true ] || [ "$T2T_REQUIRE_TLS" = false ] || die "T2T_REQUIRE_TLS: expected true or false, got '$T2T_REQUIRE_TLS'"
+[ "$T2T_REQUIRE_TLS" = false ] || [ -n "$T2T_TLS_CERT" ] || die "T2T_REQUIRE_TLS=true needs T2T_TLS_CERT and T2T_TLS_KEY (nobody could send mail)"
+
 # A fresh conf/ at every start, as ./relay makes it; files in /etc/t2t/conf replace their namesakes.
 rm -rf "$CONF"
 cp -R "$APP/james-conf" "$CONF"
@@ -85,6 +101,13 @@ for file in /etc/t2t/conf/*; do
     [ -f "$file" ] || continue
     cp "$file" "$CONF/"
 done
+
+USE_TLS=""
+if [ -n "$T2T_TLS_CERT$T2T_TLS_TRUST" ] || [ "$T2T_REQUIRE_TLS" = true ]; then
+    USE_TLS=yes
+    # Never set TLS variables that the configuration would silently ignore.
+    grep -q 't2t.smtp.startTls' "$CONF/smtpserver.xml" || die "T2T_TLS_*: this image's configuration has no STARTTLS support"
+fi
 
 if grep -Eq '^[[:space:]]*directory\.type[[:space:]]*[=:][[:space:]]*file[[:space:]]*$' "$CONF/t2trewrite.properties"; then
     [ -f "$T2T_DIRECTORY_FILE" ] || die "T2T_DIRECTORY_FILE: no such file: $T2T_DIRECTORY_FILE (mount the folder holding it on $HOME_DIR/directory)"
@@ -99,7 +122,23 @@ compgen -G "$T2T_DKIM_KEYS/*._domainkey.*.pem" >/dev/null \
 
 mkdir -p "$HOME_DIR/var" 2>/dev/null && [ -w "$HOME_DIR/var" ] || die "cannot write to $HOME_DIR/var (the var volume must belong to uid $(id -u))"
 
+# Outbound TLS goes through javax.mail and the JVM's default TLS context: the CLI checks the PEM
+# files (the key belongs to the certificate) and writes the key/trust stores and the javax.net.ssl.*
+# properties that context reads, all mode 0600, as ./relay does.
+rm -rf "$HOME_DIR/tls"
+if [ -n "$T2T_TLS_CERT$T2T_TLS_TRUST" ]; then
+    mkdir -p "$HOME_DIR/tls"
+    chmod 700 "$HOME_DIR/tls"
+    TLS_ARGS=()
+    [ -z "$T2T_TLS_CERT" ] || TLS_ARGS+=(--cert "$T2T_TLS_CERT" --key "$T2T_TLS_KEY")
+    [ -z "$T2T_TLS_TRUST" ] || TLS_ARGS+=(--trust "$T2T_TLS_TRUST")
+    java -cp "$CLI_JAR" org.t2trewrite.cli.T2tRewriteCli tls-keystore "${TLS_ARGS[@]}" --out "$HOME_DIR/tls" \
+        | sed 's/^/t2t-relay: TLS: /' >&2 || die "cannot use the TLS files (see above)"
+fi
+
 # jvm.properties is loaded by James into system properties and wins over -D: append ours.
+# Private: with TLS it names the key store password.
+chmod 600 "$CONF/jvm.properties"
 {
     echo
     echo "# ---- set by the container's entrypoint.sh ----"
@@ -115,10 +154,20 @@ mkdir -p "$HOME_DIR/var" 2>/dev/null && [ -w "$HOME_DIR/var" ] || die "cannot wr
     echo "t2t.kept.folder=$HOME_DIR/var/kept"
     echo "t2t.directory.file=$T2T_DIRECTORY_FILE"
     echo "t2t.dkim.keys=$T2T_DKIM_KEYS"
+    if [ -n "$USE_TLS" ]; then
+        if [ -n "$T2T_TLS_CERT" ]; then
+            echo "t2t.smtp.startTls=true"
+            echo "t2t.tls.cert=$T2T_TLS_CERT"
+            echo "t2t.tls.key=$T2T_TLS_KEY"
+        fi
+        echo "t2t.smtp.requireTls=$T2T_REQUIRE_TLS"
+    fi
 } | sed 's/\\/\\\\/g' >>"$CONF/jvm.properties"
+[ ! -f "$HOME_DIR/tls/jsse.properties" ] || cat "$HOME_DIR/tls/jsse.properties" >>"$CONF/jvm.properties"
 
 echo "t2t-relay: SMTP on $T2T_SMTP_BIND:$T2T_SMTP_PORT relaying for $NETWORKS; WebAdmin on $T2T_WEBADMIN_BIND:$T2T_WEBADMIN_PORT" >&2
 echo "t2t-relay: delivery ${T2T_GATEWAY:-to folder $T2T_CAPTURE}; directory $T2T_DIRECTORY_FILE; DKIM keys $T2T_DKIM_KEYS; state in $HOME_DIR/var" >&2
+[ -z "$T2T_TLS_CERT" ] || echo "t2t-relay: STARTTLS offered with $T2T_TLS_CERT$([ "$T2T_REQUIRE_TLS" = false ] || echo ' and required before MAIL FROM')" >&2
 
 # Heap: T2T_HEAP, else three quarters of the container's memory limit (Java 10+ reads cgroup
 # limits). A JVM out of memory exits (the container restarts) rather than limping on.
