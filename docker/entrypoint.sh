@@ -37,6 +37,9 @@ T2T_WEBADMIN_PORT="${T2T_WEBADMIN_PORT:-8000}"
 T2T_DIRECTORY_FILE="${T2T_DIRECTORY_FILE:-$HOME_DIR/directory/directory.json}"
 T2T_DKIM_KEYS="${T2T_DKIM_KEYS:-/etc/t2t/dkim}"
 T2T_GATEWAY="${T2T_GATEWAY:-}"
+T2T_ROUTE_SOURCE="${T2T_ROUTE_SOURCE:-}"
+T2T_ROUTE_TARGET="${T2T_ROUTE_TARGET:-}"
+T2T_ROUTE_OTHER="${T2T_ROUTE_OTHER:-}"
 T2T_CAPTURE="${T2T_CAPTURE:-}"
 T2T_RELAY_NETWORKS="${T2T_RELAY_NETWORKS:-}"
 T2T_MAX_MESSAGE_SIZE_KB="${T2T_MAX_MESSAGE_SIZE_KB:-}"
@@ -51,18 +54,34 @@ port T2T_WEBADMIN_PORT "$T2T_WEBADMIN_PORT"
 [[ "$T2T_SMTP_BIND" =~ ^[0-9A-Fa-f:.]+$ ]] || die "T2T_SMTP_BIND: not an IP address: '$T2T_SMTP_BIND'"
 [[ "$T2T_WEBADMIN_BIND" =~ ^[0-9A-Fa-f:.]+$ ]] || die "T2T_WEBADMIN_BIND: not an IP address: '$T2T_WEBADMIN_BIND'"
 
-# Where mail goes: a gateway, always named (no default that could send mail somewhere unexpected),
-# or, to try the image, a capture folder.
-if [ -n "$T2T_GATEWAY" ]; then
+# Where mail goes, as ./relay's --route-*, --gateway or --capture: always named (no default that
+# could send mail somewhere unexpected). Routes: the tenants' inbound endpoints, everyone else by MX
+# or a smart host; a gateway: everything to one server; a capture folder: to try the image.
+# HOST[:PORT] or a comma-separated list of them, as RemoteDelivery's gateway parameter takes it.
+HOSTS_RE='^[^:,[:space:]]+(:[0-9]+)?(,[^:,[:space:]]+(:[0-9]+)?)*$'
+if [ -n "$T2T_ROUTE_SOURCE$T2T_ROUTE_TARGET$T2T_ROUTE_OTHER" ]; then
+    [ -n "$T2T_ROUTE_SOURCE" ] && [ -n "$T2T_ROUTE_TARGET" ] || die "T2T_ROUTE_SOURCE and T2T_ROUTE_TARGET go together"
+    [[ "$T2T_ROUTE_SOURCE" =~ $HOSTS_RE ]] || die "T2T_ROUTE_SOURCE: expected HOST[:PORT][,...], got '$T2T_ROUTE_SOURCE'"
+    [[ "$T2T_ROUTE_TARGET" =~ $HOSTS_RE ]] || die "T2T_ROUTE_TARGET: expected HOST[:PORT][,...], got '$T2T_ROUTE_TARGET'"
+    T2T_ROUTE_OTHER="${T2T_ROUTE_OTHER:-mx}"
+    [ "$T2T_ROUTE_OTHER" = mx ] || [[ "$T2T_ROUTE_OTHER" =~ $HOSTS_RE ]] \
+        || die "T2T_ROUTE_OTHER: expected mx or HOST[:PORT][,...], got '$T2T_ROUTE_OTHER'"
+    [ -z "$T2T_GATEWAY" ] || die "T2T_GATEWAY and T2T_ROUTE_* exclude each other"
+    [ -z "$T2T_CAPTURE" ] || die "T2T_CAPTURE and T2T_ROUTE_* exclude each other"
+    DELIVERY=t2t-routes
+    WHERE="source tenant's domains to $T2T_ROUTE_SOURCE, target's to $T2T_ROUTE_TARGET, others to $T2T_ROUTE_OTHER"
+elif [ -n "$T2T_GATEWAY" ]; then
     [ -z "$T2T_CAPTURE" ] || die "T2T_GATEWAY and T2T_CAPTURE exclude each other"
     [[ "$T2T_GATEWAY" =~ ^[^:[:space:]]+:[0-9]+$ ]] || die "T2T_GATEWAY: expected HOST:PORT, got '$T2T_GATEWAY'"
     port T2T_GATEWAY "${T2T_GATEWAY##*:}"
     DELIVERY=t2t-gateway
+    WHERE="all mail to $T2T_GATEWAY"
 elif [ -n "$T2T_CAPTURE" ]; then
     mkdir -p "$T2T_CAPTURE" 2>/dev/null && [ -w "$T2T_CAPTURE" ] || die "T2T_CAPTURE: cannot write to $T2T_CAPTURE"
     DELIVERY=t2t-capture
+    WHERE="captured into $T2T_CAPTURE"
 else
-    die "T2T_GATEWAY is required (HOST:PORT of the SMTP server that takes all outgoing mail; T2T_CAPTURE=DIR to try the image without one)"
+    die "T2T_ROUTE_SOURCE and T2T_ROUTE_TARGET (the tenants' inbound endpoints) or T2T_GATEWAY (HOST:PORT taking all outgoing mail) is required (T2T_CAPTURE=DIR to try the image without either)"
 fi
 
 # Who may relay: the tenants' connector addresses. Required: a container's own 127.0.0.0/8 would
@@ -150,8 +169,17 @@ chmod 600 "$CONF/jvm.properties"
     [ -z "$T2T_MAX_MESSAGE_SIZE_KB" ] || echo "t2t.smtp.maxMessageSizeKb=$T2T_MAX_MESSAGE_SIZE_KB"
     echo "t2t.delivery=$DELIVERY"
     [ -z "$T2T_GATEWAY" ] || echo "t2t.gateway=$T2T_GATEWAY"
+    if [ "$DELIVERY" = t2t-routes ]; then
+        echo "t2t.route.source=$T2T_ROUTE_SOURCE"
+        echo "t2t.route.target=$T2T_ROUTE_TARGET"
+        if [ "$T2T_ROUTE_OTHER" = mx ]; then
+            echo "t2t.route.other=t2t-to-mx"
+        else
+            echo "t2t.route.other=t2t-to-smarthost"
+            echo "t2t.route.smarthost=$T2T_ROUTE_OTHER"
+        fi
+    fi
     [ -z "$T2T_CAPTURE" ] || echo "t2t.capture.folder=$T2T_CAPTURE"
-    echo "t2t.kept.folder=$HOME_DIR/var/kept"
     echo "t2t.directory.file=$T2T_DIRECTORY_FILE"
     echo "t2t.dkim.keys=$T2T_DKIM_KEYS"
     if [ -n "$USE_TLS" ]; then
@@ -166,7 +194,7 @@ chmod 600 "$CONF/jvm.properties"
 [ ! -f "$HOME_DIR/tls/jsse.properties" ] || cat "$HOME_DIR/tls/jsse.properties" >>"$CONF/jvm.properties"
 
 echo "t2t-relay: SMTP on $T2T_SMTP_BIND:$T2T_SMTP_PORT relaying for $NETWORKS; WebAdmin on $T2T_WEBADMIN_BIND:$T2T_WEBADMIN_PORT" >&2
-echo "t2t-relay: delivery ${T2T_GATEWAY:-to folder $T2T_CAPTURE}; directory $T2T_DIRECTORY_FILE; DKIM keys $T2T_DKIM_KEYS; state in $HOME_DIR/var" >&2
+echo "t2t-relay: delivery: $WHERE; directory $T2T_DIRECTORY_FILE; DKIM keys $T2T_DKIM_KEYS; queues and kept mail in $HOME_DIR/var" >&2
 [ -z "$T2T_TLS_CERT" ] || echo "t2t-relay: STARTTLS offered with $T2T_TLS_CERT$([ "$T2T_REQUIRE_TLS" = false ] || echo ' and required before MAIL FROM')" >&2
 
 # Heap: T2T_HEAP, else three quarters of the container's memory limit (Java 10+ reads cgroup
@@ -185,4 +213,4 @@ exec java $HEAP_OPTS -XX:+ExitOnOutOfMemoryError -Djdk.tls.ephemeralDHKeySize=20
     -Dworking.directory="$HOME_DIR" \
     -Dextra.props="$CONF/jvm.properties" \
     -Dlogback.configurationFile="$CONF/logback.xml" \
-    org.apache.james.MemoryJamesServerMain
+    org.t2trewrite.runtime.RelayServerMain
