@@ -8,18 +8,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Not an open relay: a client outside {@code authorizedAddresses} cannot relay. James here listens
- * on 127.0.0.1 as always, but this test's copy of smtpserver.xml authorises only 10.0.0.0/8, so
- * the test's own connection is an unauthorised one.
+ * on 127.0.0.1 as always, but this test's copy of jvm.properties authorises only 10.0.0.0/8 and
+ * 192.168.0.0/16 ({@code t2t.smtp.authorizedAddresses}, as the container's T2T_RELAY_NETWORKS sets
+ * it), so the test's own connection is an unauthorised one.
  */
 class RelayDeniedIT {
 
     @RegisterExtension
     static final JamesRelay RELAY = JamesRelay.builder()
         .editConf("smtpserver.xml", xml -> {
-            String authorised = "<authorizedAddresses>127.0.0.0/8</authorizedAddresses>";
-            assertThat(xml).contains(authorised);
-            return xml.replace(authorised, "<authorizedAddresses>10.0.0.0/8</authorizedAddresses>");
+            assertThat(xml).contains("<authorizedAddresses>${sys:t2t.smtp.authorizedAddresses}</authorizedAddresses>");
+            return xml;
         })
+        .editConf("jvm.properties", properties -> properties + "\nt2t.smtp.authorizedAddresses=10.0.0.0/8, 192.168.0.0/16\n")
         .build();
 
     @ParameterizedTest
