@@ -164,9 +164,12 @@ class ContainerImageIT {
     }
 
     @Test
-    void relaysDayOneMailRewrittenAndSignedAndStopsOnSigterm() throws Exception {
+    void relaysDayOneMailThroughItsRoutesRewrittenAndSignedAndStopsOnSigterm() throws Exception {
         try (SmtpSink sink = SmtpSink.start()) {
-            Relay relay = startRelay(newVolume(), sink.port());
+            // Production's delivery: routes per tenant, everyone else through a smart host (all the sink).
+            String sinkAddress = "127.0.0.1:" + sink.port();
+            Relay relay = startRelay(newVolume(), List.of("T2T_ROUTE_SOURCE=" + sinkAddress,
+                "T2T_ROUTE_TARGET=" + sinkAddress, "T2T_ROUTE_OTHER=" + sinkAddress));
             byte[] sent = message("c1", "\"Alice Smith\" <alice@source.example>", "Ext <ext@external.example>",
                 "bob@source.example", "Quarterly numbers");
 
@@ -235,7 +238,8 @@ class ContainerImageIT {
     void deliversMailQueuedBeforeTheContainerWasKilled() throws Exception {
         int gatewayPort = freePort();
         String var = newVolume();
-        Relay first = startRelay(var, gatewayPort);
+        List<String> gateway = List.of("T2T_GATEWAY=127.0.0.1:" + gatewayPort);
+        Relay first = startRelay(var, gateway);
         List<String> ids = List.of("k1", "k2", "k3");
         for (String id : ids) {
             SmtpClient.sendMessage(first.smtpPort, "alice@source.example", List.of("ext@external.example"),
@@ -246,7 +250,7 @@ class ContainerImageIT {
         podman.run(COMMAND_TIMEOUT, "kill", first.container);
 
         try (SmtpSink sink = SmtpSink.start(gatewayPort)) {
-            Relay second = startRelay(var, gatewayPort);
+            Relay second = startRelay(var, gateway);
             // The gateway is back: release the delayed mail now, as an operator would, rather than
             // wait for RemoteDelivery's next retry. (A queue that did not survive is not listed.)
             if (http(second, "GET", "/mailQueues", "").body().contains("\"outgoing\"")) {
@@ -290,25 +294,32 @@ class ContainerImageIT {
         }
     }
 
-    private static Relay startRelay(String varVolume, int gatewayPort) throws Exception {
+    /** A relay on the host's network, delivering as {@code delivery} (T2T_ROUTE_* or T2T_GATEWAY) says. */
+    private static Relay startRelay(String varVolume, List<String> delivery) throws Exception {
         int smtpPort = freePort();
         int webAdminPort = freePort();
         String name = containerName();
-        podman.run(COMMAND_TIMEOUT, "run", "-d", "--init", "--name", name, "--network", "host",
+        List<String> command = new ArrayList<>(List.of("run", "-d", "--init", "--name", name, "--network", "host",
             "-v", varVolume + ":/var/lib/t2t/var",
             "-v", directoryFolder + ":/var/lib/t2t/directory:ro",
             "-v", dkimFolder + ":/etc/t2t/dkim:ro",
             "-e", "T2T_SMTP_BIND=127.0.0.1",
             "-e", "T2T_SMTP_PORT=" + smtpPort,
             "-e", "T2T_WEBADMIN_PORT=" + webAdminPort,
-            "-e", "T2T_GATEWAY=127.0.0.1:" + gatewayPort,
             "-e", "T2T_RELAY_NETWORKS=" + RELAY_NETWORKS,
             "-e", "T2T_HEAP=384m",
             // C1 only: a test relay handles a few mails and should start fast on 2 cores.
-            "-e", "JAVA_OPTS=-XX:TieredStopAtLevel=1",
-            image);
+            "-e", "JAVA_OPTS=-XX:TieredStopAtLevel=1"));
+        for (String variable : delivery) {
+            command.add("-e");
+            command.add(variable);
+        }
+        command.add(image);
+        podman.run(COMMAND_TIMEOUT, command.toArray(new String[0]));
         Relay relay = new Relay(name, smtpPort, webAdminPort);
         awaitGreeting(relay);
+        // SMTP answers before WebAdmin listens: wait for the whole server.
+        awaitLogLine(relay, "JAMES server started");
         return relay;
     }
 
