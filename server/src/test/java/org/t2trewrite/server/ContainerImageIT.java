@@ -34,11 +34,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import javax.net.ssl.SSLSession;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.t2trewrite.cli.T2tRewriteCli;
+import org.t2trewrite.cli.TestPki;
 import org.t2trewrite.dkim.DkimKey;
 import org.t2trewrite.dkim.KeyFolder;
 import org.t2trewrite.dkim.Verifiers;
@@ -163,17 +166,40 @@ class ContainerImageIT {
         assertThat(run.stderr().trim()).as(run.toString()).startsWith("t2t-relay: T2T_RELAY_NETWORKS is required").doesNotContain("\n");
     }
 
+    /**
+     * Production's set-up: routes per tenant and a smart host for everyone else (all the sink
+     * here), STARTTLS required from clients with the operator's PEM files, the next hop reached
+     * over verified STARTTLS (its certificate chains to {@code T2T_TLS_TRUST}) with the relay's
+     * certificate as client certificate.
+     */
     @Test
-    void relaysDayOneMailThroughItsRoutesRewrittenAndSignedAndStopsOnSigterm() throws Exception {
+    void relaysDayOneMailOverStartTlsThroughItsRoutesRewrittenAndSignedAndStopsOnSigterm() throws Exception {
+        TestPki.Identity ca = TestPki.newCa("T2T container test CA");
+        TestPki.Identity relayIdentity = ca.issue("relay.test", "127.0.0.1", "localhost");
+        Path tls = Files.createDirectories(work.resolve("tls"));
+        relayIdentity.writeCertificate(tls.resolve("relay.pem"));
+        relayIdentity.writeKey(tls.resolve("relay.key"));
+        ca.writeCertificate(tls.resolve("ca.pem"));
+        readableByAll(tls);
         try (SmtpSink sink = SmtpSink.start()) {
-            // Production's delivery: routes per tenant, everyone else through a smart host (all the sink).
+            sink.offerStartTls(ca.issue("127.0.0.1", "127.0.0.1").context(ca.certificate()), true);
             String sinkAddress = "127.0.0.1:" + sink.port();
-            Relay relay = startRelay(newVolume(), List.of("T2T_ROUTE_SOURCE=" + sinkAddress,
-                "T2T_ROUTE_TARGET=" + sinkAddress, "T2T_ROUTE_OTHER=" + sinkAddress));
+            Relay relay = startRelay(newVolume(), List.of("-v", tls + ":/etc/t2t/tls:ro",
+                "-e", "T2T_TLS_CERT=/etc/t2t/tls/relay.pem", "-e", "T2T_TLS_KEY=/etc/t2t/tls/relay.key",
+                "-e", "T2T_TLS_TRUST=/etc/t2t/tls/ca.pem", "-e", "T2T_REQUIRE_TLS=true",
+                "-e", "T2T_ROUTE_SOURCE=" + sinkAddress, "-e", "T2T_ROUTE_TARGET=" + sinkAddress,
+                "-e", "T2T_ROUTE_OTHER=" + sinkAddress));
             byte[] sent = message("c1", "\"Alice Smith\" <alice@source.example>", "Ext <ext@external.example>",
                 "bob@source.example", "Quarterly numbers");
 
-            SmtpClient.sendMessage(relay.smtpPort, "alice@source.example", List.of("ext@external.example"), sent);
+            try (SmtpClient plain = SmtpClient.connect(relay.smtpPort)) {
+                assertThat(plain.command("MAIL FROM:<alice@source.example>").code()).isEqualTo(530);
+            }
+            try (SmtpClient client = SmtpClient.connect(relay.smtpPort)) {
+                SSLSession session = client.startTls(TestPki.clientContext(ca.certificate()).getSocketFactory());
+                assertThat(session.getPeerCertificates()[0]).isEqualTo(relayIdentity.certificate());
+                client.send("alice@source.example", List.of("ext@external.example"), sent);
+            }
 
             List<SmtpSink.Delivery> delivered = sink.await(d -> d.dataAsString().contains("<c1@client.example>"), 1, DELIVERY_TIMEOUT);
             assertThat(delivered).as("deliveries; relay log tail:\n%s", relay.logTail()).hasSize(1);
@@ -184,6 +210,9 @@ class ContainerImageIT {
                 "Cc: bob@source.example", "Cc: bob@target.example"));
             assertThat(dkimVerifiers().jdkim(delivered.get(0).data()))
                 .extracting(r -> r.getDToken().toString()).containsExactly("target.example");
+            assertThat(delivered.get(0).tlsProtocol()).hasValueSatisfying(protocol -> assertThat(protocol).isIn("TLSv1.2", "TLSv1.3"));
+            assertThat(delivered.get(0).clientCertificateSubject())
+                .hasValue(relayIdentity.certificate().getSubjectX500Principal().getName());
 
             // James runs as the image's user, not root, with WebAdmin on 127.0.0.1 (T2T_WEBADMIN_PORT).
             assertThat(podman.run(COMMAND_TIMEOUT, "exec", relay.container, "id", "-u")).isEqualTo("10025");
@@ -238,7 +267,7 @@ class ContainerImageIT {
     void deliversMailQueuedBeforeTheContainerWasKilled() throws Exception {
         int gatewayPort = freePort();
         String var = newVolume();
-        List<String> gateway = List.of("T2T_GATEWAY=127.0.0.1:" + gatewayPort);
+        List<String> gateway = List.of("-e", "T2T_GATEWAY=127.0.0.1:" + gatewayPort);
         Relay first = startRelay(var, gateway);
         List<String> ids = List.of("k1", "k2", "k3");
         for (String id : ids) {
@@ -294,8 +323,11 @@ class ContainerImageIT {
         }
     }
 
-    /** A relay on the host's network, delivering as {@code delivery} (T2T_ROUTE_* or T2T_GATEWAY) says. */
-    private static Relay startRelay(String varVolume, List<String> delivery) throws Exception {
+    /**
+     * A relay on the host's network; {@code options} are more podman options, at least the
+     * delivery ({@code -e T2T_ROUTE_*} or {@code -e T2T_GATEWAY}).
+     */
+    private static Relay startRelay(String varVolume, List<String> options) throws Exception {
         int smtpPort = freePort();
         int webAdminPort = freePort();
         String name = containerName();
@@ -310,10 +342,7 @@ class ContainerImageIT {
             "-e", "T2T_HEAP=384m",
             // C1 only: a test relay handles a few mails and should start fast on 2 cores.
             "-e", "JAVA_OPTS=-XX:TieredStopAtLevel=1"));
-        for (String variable : delivery) {
-            command.add("-e");
-            command.add(variable);
-        }
+        command.addAll(options);
         command.add(image);
         podman.run(COMMAND_TIMEOUT, command.toArray(new String[0]));
         Relay relay = new Relay(name, smtpPort, webAdminPort);
