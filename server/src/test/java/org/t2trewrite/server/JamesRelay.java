@@ -364,24 +364,45 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         return path.toString().replace("\\", "\\\\");
     }
 
+    /**
+     * Waits for SMTP's 220 and then for WebAdmin to accept connections: James opens WebAdmin after
+     * SMTP, and a test may ask WebAdmin first.
+     */
     private void awaitSmtpGreeting() throws Exception {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
+        boolean smtp = false;
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("James exited with " + process.exitValue() + " before listening; log tail:\n" + logTail());
             }
-            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), smtpPort)) {
-                socket.setSoTimeout(10_000);
-                byte[] greeting = new byte[3];
-                if (socket.getInputStream().readNBytes(greeting, 0, 3) == 3 && new String(greeting, UTF_8).equals("220")) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(500);
+            if (!smtp) {
+                smtp = greets(smtpPort);
+            } else if (accepts(webAdminPort)) {
+                return;
             }
+            Thread.sleep(smtp ? 100 : 500);
         }
         stop();
-        throw new IllegalStateException("James did not listen on " + smtpPort + " within " + START_TIMEOUT + "; log tail:\n" + logTail());
+        throw new IllegalStateException("James did not listen on " + smtpPort + " (SMTP) and " + webAdminPort
+            + " (WebAdmin) within " + START_TIMEOUT + "; log tail:\n" + logTail());
+    }
+
+    private static boolean greets(int port) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            byte[] greeting = new byte[3];
+            return socket.getInputStream().readNBytes(greeting, 0, 3) == 3 && new String(greeting, UTF_8).equals("220");
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     int smtpPort() {
