@@ -12,12 +12,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -26,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -86,9 +80,9 @@ class ContainerImageIT {
 
     @BeforeAll
     static void buildImage() throws Exception {
-        root = Paths.get(required("t2t.project.root")).toRealPath();
-        work = Paths.get(required("t2t.it.work")).resolve(ContainerImageIT.class.getSimpleName());
-        deleteRecursively(work);
+        root = Paths.get(JamesRelay.required("t2t.project.root")).toRealPath();
+        work = Paths.get(JamesRelay.required("t2t.it.work")).resolve(ContainerImageIT.class.getSimpleName());
+        JamesRelay.deleteRecursively(work);
         Files.createDirectories(work);
         if (!Podman.installed()) {
             String reason = "podman is not installed (.ci/run installs podman, runc, catatonit and debootstrap)";
@@ -218,7 +212,7 @@ class ContainerImageIT {
 
             // James runs as the image's user, not root, with WebAdmin on 127.0.0.1 (T2T_WEBADMIN_PORT).
             assertThat(podman.run(COMMAND_TIMEOUT, "exec", relay.container, "id", "-u")).isEqualTo("10025");
-            assertThat(http(relay, "GET", "/mailQueues", "").statusCode()).isEqualTo(200);
+            assertThat(new WebAdmin(relay.webAdminPort).get("/mailQueues").statusCode()).isEqualTo(200);
 
             // podman stop sends SIGTERM: 143 means the JVM ran its shutdown hook and exited by itself
             // (a SIGKILL after the timeout would be 137).
@@ -267,7 +261,7 @@ class ContainerImageIT {
      */
     @Test
     void deliversMailQueuedBeforeTheContainerWasKilled() throws Exception {
-        int gatewayPort = freePort();
+        int gatewayPort = JamesRelay.freePort();
         String var = newVolume();
         List<String> gateway = List.of("-e", "T2T_GATEWAY=127.0.0.1:" + gatewayPort);
         Relay first = startRelay(var, gateway);
@@ -284,9 +278,9 @@ class ContainerImageIT {
             Relay second = startRelay(var, gateway);
             // The gateway is back: release the delayed mail now, as an operator would, rather than
             // wait for RemoteDelivery's next retry. (A queue that did not survive is not listed.)
-            if (http(second, "GET", "/mailQueues", "").body().contains("\"outgoing\"")) {
-                assertThat(http(second, "PATCH", "/mailQueues/outgoing/mails?delayed=true", "{\"delayed\": false}").statusCode())
-                    .isEqualTo(204);
+            WebAdmin webAdmin = new WebAdmin(second.webAdminPort);
+            if (webAdmin.get("/mailQueues").body().contains("\"outgoing\"")) {
+                webAdmin.flushDelayed("outgoing");
             }
 
             List<SmtpSink.Delivery> delivered = sink.await(d -> true, ids.size(), DELIVERY_TIMEOUT);
@@ -330,8 +324,8 @@ class ContainerImageIT {
      * delivery ({@code -e T2T_ROUTE_*} or {@code -e T2T_GATEWAY}).
      */
     private static Relay startRelay(String varVolume, List<String> options) throws Exception {
-        int smtpPort = freePort();
-        int webAdminPort = freePort();
+        int smtpPort = JamesRelay.freePort();
+        int webAdminPort = JamesRelay.freePort();
         String name = containerName();
         List<String> command = new ArrayList<>(List.of("run", "-d", "--init", "--name", name, "--network", "host",
             "-v", varVolume + ":/var/lib/t2t/var",
@@ -434,46 +428,11 @@ class ContainerImageIT {
         return matcher.find() ? matcher.group(1) : "(no Message-ID)";
     }
 
-    /** A WebAdmin request to the relay (on 127.0.0.1 of the shared network). */
-    private static HttpResponse<String> http(Relay relay, String method, String path, String body)
-        throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + relay.webAdminPort + path))
-            .timeout(Duration.ofSeconds(30))
-            .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-            .build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
     private static void readableByAll(Path folder) throws IOException {
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (Stream<Path> files = Files.list(folder)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String required(String property) {
-        String value = System.getProperty(property);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("system property " + property + " is not set: run the *IT tests with mvn verify");
-        }
-        return value;
-    }
-
-    private static void deleteRecursively(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(path);
             }
         }
     }

@@ -522,13 +522,13 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         SmtpClient.sendMessage(smtpPort, sender, recipients, message);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
 
-    private static String required(String property) {
+    static String required(String property) {
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {
             throw new IllegalStateException("system property " + property + " is not set: run the *IT tests with mvn verify");
@@ -549,7 +549,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
+    static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
