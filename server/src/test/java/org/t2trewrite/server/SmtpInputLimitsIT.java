@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * What the relay's SMTP server does with input over its limits (issue 13): a line longer than
  * 8,192 octets refuses the whole message with one reply and relays nothing of it, a line at the
- * limit is relayed whole, a client that goes on sending after its session ended cannot flood the log.
+ * limit is relayed whole, raw 8-bit header bytes are refused rather than relayed as {@code ?} (8-bit
+ * bodies pass), a client that goes on sending after its session ended cannot flood the log.
  */
 class SmtpInputLimitsIT {
     @RegisterExtension
@@ -26,7 +27,7 @@ class SmtpInputLimitsIT {
     private static byte[] message(String id, String headerExtra, String bodyLine) {
         return ("From: frank@source.example\r\nTo: ext@external.example\r\nSubject: lines\r\n"
             + "Message-ID: <" + id + "@client.example>\r\n" + headerExtra + "\r\nbefore\r\n" + bodyLine + "\r\nafter\r\n")
-            .getBytes(StandardCharsets.US_ASCII);
+            .getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static SmtpClient.Reply sendExpectingOneReply(byte[] message) throws Exception {
@@ -68,6 +69,31 @@ class SmtpInputLimitsIT {
         List<SmtpSink.Delivery> delivered = RELAY.sink().await(d -> d.dataAsString().contains("<at-limit@client.example>"), 1,
             Duration.ofSeconds(60));
         assertThat(delivered.get(0).dataAsString()).contains("\r\nbefore\r\n" + line + "\r\nafter\r\n");
+    }
+
+    @Test
+    void refusesAMessageWithRawEightBitHeaderBytesInsteadOfRelayingThemAsQuestionMarks() throws Exception {
+        // A legacy client's raw UTF-8 Subject: James would write it as "R??union" at its first queue.
+        byte[] sent = message("eight-bit-header", "X-Note: R\u00c3\u00a9union\r\n", "body");
+
+        SmtpClient.Reply reply = sendExpectingOneReply(sent);
+
+        assertThat(reply.code()).as("reply %s", reply).isEqualTo(554);
+        assertThat(reply.text()).contains("5.6.0").contains("SMTPUTF8");
+        RELAY.awaitLog("raw 8-bit bytes in its header (first in field 'X-Note')", Duration.ofSeconds(10));
+        assertNothingRelayed("eight-bit-header");
+    }
+
+    @Test
+    void relaysEightBitBodyBytesAsTheyCame() throws Exception {
+        byte[] sent = message("eight-bit-body", "", "na\u00c3\u00afve caf\u00c3\u00a9");
+
+        SmtpClient.Reply reply = sendExpectingOneReply(sent);
+
+        assertThat(reply.code()).as("reply %s", reply).isEqualTo(250);
+        List<SmtpSink.Delivery> delivered = RELAY.sink().await(d -> d.dataAsString().contains("<eight-bit-body@client.example>"), 1,
+            Duration.ofSeconds(60));
+        Messages.assertRelayedAs(delivered.get(0).data(), sent);
     }
 
     @Test
