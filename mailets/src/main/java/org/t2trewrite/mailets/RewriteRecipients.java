@@ -87,7 +87,7 @@ public class RewriteRecipients extends GenericMailet {
     public void service(Mail mail) throws MessagingException {
         DirectorySnapshot snapshot = snapshots.forMail(mail);
         MessageBytes message = MailMessages.read(mail);
-        RecipientRewrite rewrite = RecipientRewrite.apply(snapshot, message.header(),
+        RecipientRewrite rewrite = RecipientRewrite.apply(snapshot, message.header(), Envelope.sender(mail),
             Envelope.recipients(mail.getRecipients()));
 
         BodyUpdate body = rewrite.redirected().isEmpty()
