@@ -146,7 +146,8 @@ public final class GraphDirectory implements MonitoredDirectory, Closeable {
         try {
             Optional<DirectorySnapshot> persisted = file.read();
             if (persisted.isPresent()) {
-                current = persisted.get();
+                // The configured exceptions, not those the file recorded: the configuration may have changed since.
+                current = persisted.get().withExemptions(config.exemptions());
                 LOGGER.info("Graph directory: serving {} people from {} (as of {}) until the first sync",
                     current.people().size(), file.path(), current.asOf());
             }
@@ -214,7 +215,7 @@ public final class GraphDirectory implements MonitoredDirectory, Closeable {
     }
 
     private void publish(SnapshotBuilder.Result result) {
-        DirectorySnapshot snapshot = result.snapshot();
+        DirectorySnapshot snapshot = result.snapshot().withExemptions(config.exemptions());
         current = snapshot;
         if (!result.problems().equals(problems)) {
             logProblems(result.problems());
