@@ -14,6 +14,8 @@ import org.t2trewrite.core.Address;
 import org.t2trewrite.core.Eligibility;
 import org.t2trewrite.core.Group;
 import org.t2trewrite.core.directory.DirectorySnapshot;
+import org.t2trewrite.core.directory.Exemptions;
+import org.t2trewrite.glue.DecisionLog;
 import org.t2trewrite.glue.Envelope;
 import org.t2trewrite.glue.MailMessages;
 import org.t2trewrite.glue.MatcherCondition;
@@ -26,6 +28,11 @@ import com.google.common.collect.ImmutableList;
  * sender identity (first {@code From} address, else the envelope sender) and matches all
  * recipients or none; with the condition {@code recipients} it returns the recipients that are
  * members. A person in both groups is a conflict: never matched, logged at WARN.
+ *
+ * <p>Exceptions (the directory's {@code exceptions}): a mail whose sender is exempt matches
+ * nothing; an exempt recipient is never returned, so James gives it a copy of its own that the
+ * mailet does not see. Each exemption that changes the answer is logged at INFO
+ * ({@code rule=exempt}).
  */
 abstract class GroupMemberMatcher extends GenericMatcher {
     static final String RECIPIENTS_CONDITION = "recipients";
@@ -48,16 +55,26 @@ abstract class GroupMemberMatcher extends GenericMatcher {
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
         DirectorySnapshot snapshot = snapshots.forMail(mail);
+        Optional<Address> sender = MailMessages.senderIdentity(mail);
+        ImmutableList<MailAddress> matched;
         if (byRecipients) {
-            return mail.getRecipients().stream()
+            matched = mail.getRecipients().stream()
                 .filter(recipient -> isMember(snapshot, Envelope.toAddress(recipient), mail))
                 .collect(ImmutableList.toImmutableList());
+        } else if (sender.isPresent() && isMember(snapshot, sender.get(), mail)) {
+            matched = ImmutableList.copyOf(mail.getRecipients());
+        } else {
+            return ImmutableList.of();
         }
-        Optional<Address> sender = MailMessages.senderIdentity(mail);
-        if (sender.isPresent() && isMember(snapshot, sender.get(), mail)) {
-            return mail.getRecipients();
+        Exemptions.Decision exemption = snapshot.exemptions().decide(sender, Envelope.sender(mail),
+            Envelope.recipients(matched));
+        if (!exemption.any()) {
+            return matched;
         }
-        return ImmutableList.of();
+        LOGGER.info(DecisionLog.exemption(mail.getName(), getMatcherInfo(), "sender rewrite", exemption));
+        return matched.stream()
+            .filter(recipient -> !exemption.of(Envelope.toAddress(recipient)).isExempt())
+            .collect(ImmutableList.toImmutableList());
     }
 
     private boolean isMember(DirectorySnapshot snapshot, Address address, Mail mail) {

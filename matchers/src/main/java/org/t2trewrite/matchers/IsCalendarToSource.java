@@ -17,7 +17,9 @@ import org.t2trewrite.core.Person;
 import org.t2trewrite.core.Tenant;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.calendar.CalendarRewrite;
+import org.t2trewrite.core.directory.Exemptions;
 import org.t2trewrite.core.directory.Lookup;
+import org.t2trewrite.glue.DecisionLog;
 import org.t2trewrite.glue.Envelope;
 import org.t2trewrite.glue.MailMessages;
 import org.t2trewrite.glue.MatcherCondition;
@@ -55,6 +57,10 @@ import com.google.common.collect.ImmutableList;
  * <p>On failure: an unavailable directory throws {@code MessagingException} (onMatchException;
  * by default the mail is kept by the {@code error} processor).
  *
+ * <p>Exceptions: a mail from an exempt sender selects nothing; an exempt recipient is never
+ * selected (its copy is left alone further down: no matcher returns it); logged as
+ * {@code rule=exempt} when it would have been selected.
+ *
  * <p>The selected recipients' copy keeps the sender's target address in the header and in the
  * invitation alike: nothing in {@code t2t-to-source} rewrites it.
  *
@@ -91,6 +97,16 @@ public class IsCalendarToSource extends GenericMatcher {
             .collect(ImmutableList.toImmutableList());
         if (toSource.isEmpty() || (invitesOnly && !carriesCalendar(mail))) {
             return ImmutableList.of();
+        }
+        Exemptions.Decision exemption = snapshot.exemptions().decide(sender, Envelope.sender(mail), Envelope.recipients(toSource));
+        if (exemption.any()) {
+            LOGGER.info(DecisionLog.exemption(mail.getName(), getMatcherInfo(), "calendar copy", exemption));
+            toSource = toSource.stream()
+                .filter(recipient -> !exemption.of(Envelope.toAddress(recipient)).isExempt())
+                .collect(ImmutableList.toImmutableList());
+            if (toSource.isEmpty()) {
+                return toSource;
+            }
         }
         LOGGER.info("mail={} rule=calendar-to-source sender={} recipients={} keep the sender's address",
             mail.getName(), sender.get(), toSource);

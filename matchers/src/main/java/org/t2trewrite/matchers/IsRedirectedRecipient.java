@@ -8,10 +8,15 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.t2trewrite.core.directory.DirectorySnapshot;
+import org.t2trewrite.core.directory.Exemptions;
 import org.t2trewrite.core.header.AddressMapper;
 import org.t2trewrite.core.rewrite.AddressRules;
+import org.t2trewrite.glue.DecisionLog;
 import org.t2trewrite.glue.Envelope;
+import org.t2trewrite.glue.MailMessages;
 import org.t2trewrite.glue.MatcherCondition;
 import org.t2trewrite.glue.PinnedSnapshots;
 
@@ -26,12 +31,17 @@ import com.google.common.collect.ImmutableList;
  * <mailet match="org.t2trewrite.matchers.IsRedirectedRecipient" class="org.t2trewrite.mailets.RewriteRecipients"/>
  * }</pre>
  *
+ * <p>Exceptions: an exempt recipient is never selected, nor any recipient of a mail from an
+ * exempt sender; logged as {@code rule=exempt} when one would have been redirected.
+ *
  * <p>Condition: none (any condition stops James at start-up).
  *
  * <p>On failure: an unavailable directory throws {@code MessagingException} (onMatchException;
  * by default the mail is kept by the {@code error} processor).
  */
 public class IsRedirectedRecipient extends GenericMatcher {
+    private static final Logger LOGGER = LoggerFactory.getLogger(IsRedirectedRecipient.class);
+
     private final PinnedSnapshots snapshots;
 
     @Inject
@@ -48,9 +58,26 @@ public class IsRedirectedRecipient extends GenericMatcher {
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
         DirectorySnapshot snapshot = snapshots.forMail(mail);
         AddressMapper home = AddressRules.mailboxHome(snapshot);
-        return mail.getRecipients().stream()
+        if (snapshot.exemptions().isEmpty()) {
+            return mail.getRecipients().stream()
+                .filter(recipient -> home.replacementFor(Envelope.toAddress(recipient)).isPresent())
+                .collect(ImmutableList.toImmutableList());
+        }
+        // Which recipients the rule would redirect without the exceptions: an exemption is logged only where it changed that.
+        AddressMapper withoutExceptions = AddressRules.mailboxHome(snapshot.withExemptions(Exemptions.none()));
+        ImmutableList<MailAddress> candidates = mail.getRecipients().stream()
+            .filter(recipient -> withoutExceptions.replacementFor(Envelope.toAddress(recipient)).isPresent())
+            .collect(ImmutableList.toImmutableList());
+        Exemptions.Decision exemption = snapshot.exemptions().decide(MailMessages.senderIdentity(mail), Envelope.sender(mail),
+            Envelope.recipients(candidates));
+        ImmutableList<MailAddress> redirected = candidates.stream()
+            .filter(recipient -> !exemption.of(Envelope.toAddress(recipient)).isExempt())
             .filter(recipient -> home.replacementFor(Envelope.toAddress(recipient)).isPresent())
             .collect(ImmutableList.toImmutableList());
+        if (redirected.size() < candidates.size()) {
+            LOGGER.info(DecisionLog.exemption(mail.getName(), getMatcherInfo(), "redirect", exemption));
+        }
+        return redirected;
     }
 
     @Override
