@@ -1,6 +1,7 @@
 package org.t2trewrite.matchers;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 import javax.mail.MessagingException;
@@ -14,7 +15,8 @@ import org.t2trewrite.core.Address;
 import org.t2trewrite.core.Eligibility;
 import org.t2trewrite.core.Group;
 import org.t2trewrite.core.directory.DirectorySnapshot;
-import org.t2trewrite.core.directory.Exemptions;
+import org.t2trewrite.core.plan.Selection;
+import org.t2trewrite.core.plan.Selections;
 import org.t2trewrite.glue.DecisionLog;
 import org.t2trewrite.glue.Envelope;
 import org.t2trewrite.glue.MailMessages;
@@ -56,25 +58,20 @@ abstract class GroupMemberMatcher extends GenericMatcher {
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
         DirectorySnapshot snapshot = snapshots.forMail(mail);
         Optional<Address> sender = MailMessages.senderIdentity(mail);
-        ImmutableList<MailAddress> matched;
+        List<Address> recipients = Envelope.recipients(mail.getRecipients());
+        Selection selection;
         if (byRecipients) {
-            matched = mail.getRecipients().stream()
-                .filter(recipient -> isMember(snapshot, Envelope.toAddress(recipient), mail))
+            List<Address> members = recipients.stream()
+                .filter(recipient -> isMember(snapshot, recipient, mail))
                 .collect(ImmutableList.toImmutableList());
-        } else if (sender.isPresent() && isMember(snapshot, sender.get(), mail)) {
-            matched = ImmutableList.copyOf(mail.getRecipients());
+            selection = Selection.ofExemptions(members, snapshot.exemptions().decide(sender, Envelope.sender(mail), members));
         } else {
-            return ImmutableList.of();
+            sender.ifPresent(identity -> isMember(snapshot, identity, mail));
+            selection = Selections.senderInGroup(snapshot, group, sender, Envelope.sender(mail), recipients);
         }
-        Exemptions.Decision exemption = snapshot.exemptions().decide(sender, Envelope.sender(mail),
-            Envelope.recipients(matched));
-        if (!exemption.any()) {
-            return matched;
-        }
-        LOGGER.info(DecisionLog.exemption(mail.getName(), getMatcherInfo(), "sender rewrite", exemption));
-        return matched.stream()
-            .filter(recipient -> !exemption.of(Envelope.toAddress(recipient)).isExempt())
-            .collect(ImmutableList.toImmutableList());
+        selection.exemption().ifPresent(exemption ->
+            LOGGER.info(DecisionLog.exemption(mail.getName(), getMatcherInfo(), "sender rewrite", exemption)));
+        return Envelope.select(mail, selection.selected());
     }
 
     private boolean isMember(DirectorySnapshot snapshot, Address address, Mail mail) {

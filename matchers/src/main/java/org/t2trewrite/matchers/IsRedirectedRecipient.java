@@ -11,16 +11,14 @@ import org.apache.mailet.base.GenericMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.t2trewrite.core.directory.DirectorySnapshot;
-import org.t2trewrite.core.directory.Exemptions;
-import org.t2trewrite.core.header.AddressMapper;
-import org.t2trewrite.core.rewrite.AddressRules;
+import org.t2trewrite.core.plan.Selection;
+import org.t2trewrite.core.plan.Selections;
 import org.t2trewrite.glue.DecisionLog;
 import org.t2trewrite.glue.Envelope;
 import org.t2trewrite.glue.MailMessages;
 import org.t2trewrite.glue.MatcherCondition;
 import org.t2trewrite.glue.PinnedSnapshots;
 
-import com.google.common.collect.ImmutableList;
 
 /**
  * Selects the recipients that {@code RewriteRecipients} redirects: eligible people (DayOne or
@@ -57,27 +55,11 @@ public class IsRedirectedRecipient extends GenericMatcher {
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
         DirectorySnapshot snapshot = snapshots.forMail(mail);
-        AddressMapper home = AddressRules.mailboxHome(snapshot);
-        if (snapshot.exemptions().isEmpty()) {
-            return mail.getRecipients().stream()
-                .filter(recipient -> home.replacementFor(Envelope.toAddress(recipient)).isPresent())
-                .collect(ImmutableList.toImmutableList());
-        }
-        // Which recipients the rule would redirect without the exceptions: an exemption is logged only where it changed that.
-        AddressMapper withoutExceptions = AddressRules.mailboxHome(snapshot.withExemptions(Exemptions.none()));
-        ImmutableList<MailAddress> candidates = mail.getRecipients().stream()
-            .filter(recipient -> withoutExceptions.replacementFor(Envelope.toAddress(recipient)).isPresent())
-            .collect(ImmutableList.toImmutableList());
-        Exemptions.Decision exemption = snapshot.exemptions().decide(MailMessages.senderIdentity(mail), Envelope.sender(mail),
-            Envelope.recipients(candidates));
-        ImmutableList<MailAddress> redirected = candidates.stream()
-            .filter(recipient -> !exemption.of(Envelope.toAddress(recipient)).isExempt())
-            .filter(recipient -> home.replacementFor(Envelope.toAddress(recipient)).isPresent())
-            .collect(ImmutableList.toImmutableList());
-        if (redirected.size() < candidates.size()) {
-            LOGGER.info(DecisionLog.exemption(mail.getName(), getMatcherInfo(), "redirect", exemption));
-        }
-        return redirected;
+        Selection selection = Selections.redirected(snapshot, MailMessages.senderIdentity(mail), Envelope.sender(mail),
+            Envelope.recipients(mail.getRecipients()));
+        selection.exemption().ifPresent(exemption ->
+            LOGGER.info(DecisionLog.exemption(mail.getName(), getMatcherInfo(), "redirect", exemption)));
+        return Envelope.select(mail, selection.selected());
     }
 
     @Override
