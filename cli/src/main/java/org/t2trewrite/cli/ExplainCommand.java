@@ -86,6 +86,7 @@ import picocli.CommandLine.Spec;
 public final class ExplainCommand implements Callable<Integer> {
     private static final Pattern HOSTS = Pattern.compile("[^:,\\s]+(:[0-9]+)?(,[^:,\\s]+(:[0-9]+)?)*");
     private static final String NULL_SENDER = "<>";
+    private static final String KEY_FOLDER_LOG_LEVEL = "org.slf4j.simpleLogger.log." + KeyFolder.class.getName();
 
     @Spec
     private CommandSpec spec;
@@ -192,6 +193,11 @@ public final class ExplainCommand implements Callable<Integer> {
     }
 
     private static KeyRing keys(Path folder) {
+        // The CLI logs through slf4j-simple to stderr, where this command writes one line per problem only:
+        // the loader's INFO "keys loaded" line is not one (its WARN about a short RSA key still shows).
+        if (System.getProperty(KEY_FOLDER_LOG_LEVEL) == null) {
+            System.setProperty(KEY_FOLDER_LOG_LEVEL, "warn");
+        }
         try {
             // The relay's loader: the same files, names and checks DkimSignRewritten signs with.
             return KeyFolder.open(folder, Clock.systemUTC(), Duration.ofDays(1)).current();
