@@ -95,6 +95,10 @@ public final class GraphDirectory implements MonitoredDirectory, Closeable {
             return thread;
         });
         this.nextDelay = config.syncInterval();
+        if (!config.exemptions().isEmpty()) {
+            LOGGER.info("Graph directory: never rewritten: senders {}, recipients {}, domains {}",
+                config.exemptions().senders(), config.exemptions().recipients(), config.exemptions().domains());
+        }
         snapshotFile.ifPresent(this::loadPersisted);
     }
 
