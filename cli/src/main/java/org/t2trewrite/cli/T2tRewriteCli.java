@@ -7,15 +7,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code t2t-rewrite} command: set-up tasks for the relay, one subcommand per verb. Today
- * {@code dkim-keygen}, {@code graph-check} and {@code tls-keystore}; the setup wizard grows here.
+ * The {@code t2t-rewrite} command: set-up tasks for the relay, one subcommand per verb:
+ * {@code setup} (the setup wizard, {@link SetupCommand}), {@code dkim-keygen}, {@code graph-check}
+ * and {@code tls-keystore}. {@code ./t2t-rewrite} at the repository root runs it (building it if
+ * needed), and so does {@code t2t-rewrite} on the container image's PATH.
  *
  * <p>Every subcommand returns an exit code: 0 done, 1 failed (one line on stderr, the stack trace
  * only with {@code --verbose}), 2 bad usage.
  */
 @Command(name = "t2t-rewrite", mixinStandardHelpOptions = true, version = "t2t-rewrite 0.1.0",
     description = "Set-up tasks for the T2T rewrite relay.",
-    subcommands = {DkimKeygenCommand.class, GraphCheckCommand.class, TlsKeystoreCommand.class})
+    subcommands = {SetupCommand.class, DkimKeygenCommand.class, GraphCheckCommand.class, TlsKeystoreCommand.class})
 public final class T2tRewriteCli implements Runnable {
     static final int FAILED = 1;
     static final int USAGE = 2;

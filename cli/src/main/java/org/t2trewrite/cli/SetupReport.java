@@ -1,0 +1,91 @@
+package org.t2trewrite.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one setup step found, line by line, and what the operator does next: checks that hold
+ * ({@code ok}), warnings that do not fail the step, problems that do (one line each on stderr),
+ * and the next steps. A step's exit code is 0 without problems and 1 with any.
+ *
+ * <p>Not thread safe: one report per run of a step.
+ */
+final class SetupReport {
+    enum Status {
+        OK, WARNINGS, FAILED
+    }
+
+    private final String step;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final List<String> problems = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private final List<String> next = new ArrayList<>();
+
+    SetupReport(String step, PrintWriter out, PrintWriter err) {
+        this.step = step;
+        this.out = out;
+        this.err = err;
+    }
+
+    void ok(String line) {
+        out.println("ok: " + line);
+        out.flush();
+    }
+
+    void info(String line) {
+        out.println(line);
+        out.flush();
+    }
+
+    void warn(String line) {
+        warnings.add(line);
+        out.println("warning: " + line);
+        out.flush();
+    }
+
+    void problem(String line) {
+        problems.add(line);
+        err.println("t2t-rewrite setup " + step + ": " + line);
+        err.flush();
+    }
+
+    void next(String line) {
+        next.add(line);
+    }
+
+    boolean hasProblems() {
+        return !problems.isEmpty();
+    }
+
+    List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    Status status() {
+        return !problems.isEmpty() ? Status.FAILED : !warnings.isEmpty() ? Status.WARNINGS : Status.OK;
+    }
+
+    /** The first thing to do: the first problem's fix comes before the planned next step. */
+    Optional<String> firstNext() {
+        return next.stream().findFirst();
+    }
+
+    String step() {
+        return step;
+    }
+
+    /** Prints the next steps and returns the exit code: 0 without problems, 1 with any. */
+    int finish() {
+        if (!problems.isEmpty()) {
+            out.println(step + ": " + problems.size() + " problem(s), listed on stderr");
+        }
+        for (String line : next) {
+            out.println("next: " + line);
+        }
+        out.flush();
+        return problems.isEmpty() ? 0 : T2tRewriteCli.FAILED;
+    }
+}
