@@ -42,7 +42,8 @@ public final class T2tRewriteCli implements Runnable {
             return USAGE;
         });
         commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
-            err.println("t2t-rewrite: " + exception.getMessage());
+            // An exception without a message (a bug of ours) still says what it is.
+            err.println("t2t-rewrite: " + (exception.getMessage() == null ? exception.toString() : exception.getMessage()));
             if (command.getCommandSpec().findOption("--verbose") != null && Boolean.TRUE.equals(command.getCommandSpec().findOption("--verbose").getValue())) {
                 exception.printStackTrace(err);
             }
