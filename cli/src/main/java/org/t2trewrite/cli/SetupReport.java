@@ -18,6 +18,7 @@ final class SetupReport {
     }
 
     private final String step;
+    private final String prefix;
     private final PrintWriter out;
     private final PrintWriter err;
     private final List<String> problems = new ArrayList<>();
@@ -25,24 +26,39 @@ final class SetupReport {
     private final List<String> next = new ArrayList<>();
 
     SetupReport(String step, PrintWriter out, PrintWriter err) {
+        this(step, "", out, err);
+    }
+
+    /**
+     * A report whose stdout lines start with {@code prefix}: {@code "# "} keeps them PowerShell
+     * comments when the step's output is a script.
+     */
+    SetupReport(String step, String prefix, PrintWriter out, PrintWriter err) {
         this.step = step;
+        this.prefix = prefix;
         this.out = out;
         this.err = err;
     }
 
+    /** A line of the step's product (a script), printed as it is. */
+    void print(String line) {
+        out.println(line);
+        out.flush();
+    }
+
     void ok(String line) {
-        out.println("ok: " + line);
+        out.println(prefix + "ok: " + line);
         out.flush();
     }
 
     void info(String line) {
-        out.println(line);
+        out.println(prefix + line);
         out.flush();
     }
 
     void warn(String line) {
         warnings.add(line);
-        out.println("warning: " + line);
+        out.println(prefix + "warning: " + line);
         out.flush();
     }
 
@@ -80,10 +96,10 @@ final class SetupReport {
     /** Prints the next steps and returns the exit code: 0 without problems, 1 with any. */
     int finish() {
         if (!problems.isEmpty()) {
-            out.println(step + ": " + problems.size() + " problem(s), listed on stderr");
+            out.println(prefix + step + ": " + problems.size() + " problem(s), listed on stderr");
         }
         for (String line : next) {
-            out.println("next: " + line);
+            out.println(prefix + "next: " + line);
         }
         out.flush();
         return problems.isEmpty() ? 0 : T2tRewriteCli.FAILED;
