@@ -181,7 +181,9 @@ final class ExchangeScript {
             .append(config.origin()).append(".\n")
             .append("# Run it yourself, block by block, after Connect-ExchangeOnline as an administrator of this tenant;\n")
             .append("# t2t-rewrite never runs it. The groups must exist in this tenant as mail-enabled security or\n")
-            .append("# distribution groups (transport rules match members of mail-enabled groups only).\n\n");
+            .append("# distribution groups (transport rules match members of mail-enabled groups only); to create one here:\n")
+            .append("#   New-DistributionGroup -Name '<group name>' -Type Security\n")
+            .append("# (graph-check --create-groups makes security groups that are not mail-enabled: Graph cannot make others).\n\n");
         for (Block block : blocks()) {
             text.append(block.render()).append('\n');
         }

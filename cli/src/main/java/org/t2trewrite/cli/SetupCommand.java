@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "setup", mixinStandardHelpOptions = true,
     description = "The setup wizard: tls, dkim, dns, graph, exchange, or all of them in order.",
-    subcommands = {SetupTlsCommand.class, SetupDkimCommand.class, SetupDnsCommand.class, SetupExchangeCommand.class})
+    subcommands = {SetupTlsCommand.class, SetupDkimCommand.class, SetupDnsCommand.class, SetupGraphCommand.class,
+        SetupExchangeCommand.class, SetupAllCommand.class})
 public final class SetupCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -93,6 +93,19 @@ final class SetupReport {
         return step;
     }
 
+    PrintWriter out() {
+        return out;
+    }
+
+    PrintWriter err() {
+        return err;
+    }
+
+    /** A problem found by a tool that printed it already (graph-check): counted, not printed again. */
+    void problemReported(String line) {
+        problems.add(line);
+    }
+
     /** Prints the next steps and returns the exit code: 0 without problems, 1 with any. */
     int finish() {
         if (!problems.isEmpty()) {
