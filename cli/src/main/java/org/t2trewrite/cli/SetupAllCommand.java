@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.t2trewrite.graph.GraphDirectoryConfig;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,6 +80,14 @@ public final class SetupAllCommand implements Callable<Integer> {
 
     @Option(names = "--except", paramLabel = "ADDRESS_OR_DOMAIN", description = "exchange: never through the relay (repeatable)")
     List<String> except = new ArrayList<>();
+
+    @Option(names = "--day-one-group", paramLabel = "NAME", description = "the DayOne group's name in Exchange (default: the"
+        + " configuration's graph.groups.dayOne, else " + GraphDirectoryConfig.DEFAULT_DAY_ONE + ")")
+    String dayOneGroup;
+
+    @Option(names = "--day-two-group", paramLabel = "NAME", description = "the DayTwo group's name (default: graph.groups.dayTwo,"
+        + " else " + GraphDirectoryConfig.DEFAULT_DAY_TWO + ")")
+    String dayTwoGroup;
 
     @Option(names = "--verbose", description = "Show stack traces of errors")
     boolean verbose;
@@ -165,6 +175,8 @@ public final class SetupAllCommand implements Callable<Integer> {
             exchange.relayIps = relayIps;
             exchange.inboundBy = inboundBy;
             exchange.except = except;
+            exchange.dayOneGroup = dayOneGroup;
+            exchange.dayTwoGroup = dayTwoGroup;
             rows.add(step("exchange " + tenant, out, err, "# ", exchange::run));
         }
 

@@ -16,6 +16,16 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "setup", mixinStandardHelpOptions = true,
     description = "The setup wizard: tls, dkim, dns, graph, exchange, or all of them in order.",
+    footer = {"", "Each step runs alone and ends with next: lines saying what to do. In order:",
+        "  setup tls --cert relay.pem --key relay.key --host relay.example.net --work-dir ./work",
+        "  setup dkim --keys ./work/dkim --directory james-conf/directory.json --verify",
+        "  setup dns --directory james-conf/directory.json --relay-ip 203.0.113.25",
+        "  setup graph --config t2trewrite.properties         (with the Graph directory)",
+        "  setup exchange --tenant source --directory james-conf/directory.json \\",
+        "      --relay-host relay.example.net > source.ps1     (and --tenant target)",
+        "  setup all ...                                       (every step, then a summary)",
+        "Exit codes: 0 all checks hold (warnings allowed), 1 a problem (one line each on stderr), 2 bad usage.",
+        "README.md, \"Setup wizard\", has every option and a complete exchange example."},
     subcommands = {SetupTlsCommand.class, SetupDkimCommand.class, SetupDnsCommand.class, SetupGraphCommand.class,
         SetupExchangeCommand.class, SetupAllCommand.class})
 public final class SetupCommand implements Runnable {

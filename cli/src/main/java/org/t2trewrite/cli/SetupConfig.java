@@ -85,15 +85,12 @@ final class SetupConfig {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Source source;
 
-        @Option(names = "--day-one-group", paramLabel = "NAME", description = "the DayOne group's name in Exchange (default: the"
-            + " configuration's graph.groups.dayOne, else " + GraphDirectoryConfig.DEFAULT_DAY_ONE + ")")
-        String dayOneGroup;
-
-        @Option(names = "--day-two-group", paramLabel = "NAME", description = "the DayTwo group's name (default: graph.groups.dayTwo,"
-            + " else " + GraphDirectoryConfig.DEFAULT_DAY_TWO + ")")
-        String dayTwoGroup;
-
         SetupConfig load() throws IOException {
+            return load(null, null);
+        }
+
+        /** The configuration, with these group names (when not null) instead of the configured ones. */
+        SetupConfig load(String dayOneGroup, String dayTwoGroup) throws IOException {
             Map<Tenant, List<Domain>> domains = new EnumMap<>(Tenant.class);
             Map<Group, String> groups = new EnumMap<>(Group.class);
             groups.put(Group.DAY_ONE, GraphDirectoryConfig.DEFAULT_DAY_ONE);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.t2trewrite.core.Tenant;
+import org.t2trewrite.graph.GraphDirectoryConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,6 +70,14 @@ public final class SetupExchangeCommand implements Callable<Integer> {
         + " through the relay (repeatable)")
     List<String> except = new ArrayList<>();
 
+    @Option(names = "--day-one-group", paramLabel = "NAME", description = "the DayOne group's name in Exchange (default: the"
+        + " configuration's graph.groups.dayOne, else " + GraphDirectoryConfig.DEFAULT_DAY_ONE + ")")
+    String dayOneGroup;
+
+    @Option(names = "--day-two-group", paramLabel = "NAME", description = "the DayTwo group's name (default: graph.groups.dayTwo,"
+        + " else " + GraphDirectoryConfig.DEFAULT_DAY_TWO + ")")
+    String dayTwoGroup;
+
     @Option(names = "--verbose", description = "Show stack traces of errors")
     boolean verbose;
 
@@ -78,7 +87,7 @@ public final class SetupExchangeCommand implements Callable<Integer> {
     }
 
     int run(SetupReport report) throws Exception {
-        ExchangeScript script = script(config.load(), ExchangeScript.Exceptions.parse(except));
+        ExchangeScript script = script(config.load(dayOneGroup, dayTwoGroup), ExchangeScript.Exceptions.parse(except));
         report.print(script.render());
         report.next("read each block, then run it in Exchange Online PowerShell for the " + tenant + " tenant");
         report.next("setup exchange --tenant " + (Tenant.parse(tenant) == Tenant.SOURCE ? "target" : "source") + " for the other tenant");

@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "t2t-rewrite", mixinStandardHelpOptions = true, version = "t2t-rewrite 0.1.0",
     description = "Set-up tasks for the T2T rewrite relay.",
+    footer = {"", "From a checkout: ./t2t-rewrite (builds the CLI first when needed); in the container image:",
+        "t2t-rewrite on PATH. Start with: t2t-rewrite setup --help. Errors are one line on stderr;",
+        "--verbose adds the stack trace."},
     subcommands = {SetupCommand.class, DkimKeygenCommand.class, GraphCheckCommand.class, TlsKeystoreCommand.class})
 public final class T2tRewriteCli implements Runnable {
     static final int FAILED = 1;
@@ -34,6 +37,7 @@ public final class T2tRewriteCli implements Runnable {
     /** Runs the command line as {@code main} does, writing to the given streams; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new T2tRewriteCli());
+        commandLine.setUsageHelpWidth(100);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setParameterExceptionHandler((exception, arguments) -> {

@@ -155,6 +155,16 @@ class SetupExchangeCommandTest {
     }
 
     @Test
+    void groupOptionsNameTheExchangeGroups() {
+        int code = run("--tenant", "target", "--directory", directory.toString(), "--day-one-group", "Wave 1",
+            "--day-two-group", "Wave 2");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(command("New-TransportRule")).contains("-FromMemberOf 'Wave 2'");
+        assertThat(commands()).anySatisfy(line -> assertThat(line).contains("-SentToMemberOf 'Wave 1','Wave 2'"));
+    }
+
+    @Test
     void refusesAnIpv6RelayAddressAndABadTenantInOneLine() {
         assertThat(run("--tenant", "source", "--directory", directory.toString(), "--relay-ip", "2001:db8::25")).isEqualTo(1);
         assertThat(err.toString().trim()).isEqualTo("t2t-rewrite: --relay-ip: Exchange Online connectors take IPv4 addresses,"
