@@ -84,7 +84,7 @@ final class SetupReport {
         return !problems.isEmpty() ? Status.FAILED : !warnings.isEmpty() ? Status.WARNINGS : Status.OK;
     }
 
-    /** The first thing to do: the first problem's fix comes before the planned next step. */
+    /** The first of the next steps, for {@code setup all}'s summary. */
     Optional<String> firstNext() {
         return next.stream().findFirst();
     }
