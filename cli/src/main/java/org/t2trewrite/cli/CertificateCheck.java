@@ -24,7 +24,8 @@ import javax.naming.ldap.Rdn;
  * a key of at least 2048 bits (RSA) or 256 bits (EC), the chain in order (each certificate
  * issued and signed by the next), every host name covered by the relay's certificate
  * (subjectAltName dNSName, one-label wildcards; the CN only when there is no dNSName, RFC 6125
- * §6.4.4), and the key belonging to the first certificate (a signature made with it verifies
+ * §6.4.4), an extended key usage allowing serverAuth (and clientAuth, a warning: Exchange Online's
+ * certificate-named inbound connectors need it), and the key belonging to the first certificate (a signature made with it verifies
  * with the certificate's public key).
  *
  * <p>Does not: check revocation, build a path to a trusted root (the chain is what the relay
@@ -34,6 +35,9 @@ final class CertificateCheck {
     static final int MIN_RSA_BITS = 2048;
     static final int MIN_EC_BITS = 256;
     private static final int DNS_NAME = 2;
+    private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    private static final String ANY_USAGE = "2.5.29.37.0";
 
     private CertificateCheck() {
     }
@@ -47,6 +51,7 @@ final class CertificateCheck {
         checkKeySize(leaf.getPublicKey(), report);
         checkOrder(chain, report);
         checkHosts(leaf, hosts, report);
+        checkUsage(leaf, report);
         if (TlsKeystoreCommand.belongsTo(key, leaf.getPublicKey())) {
             report.ok("the key belongs to the certificate (" + name(leaf) + ")");
         } else {
@@ -135,6 +140,32 @@ final class CertificateCheck {
                 report.problem(host + " is not covered by the certificate's " + source + " " + names
                     + ": get a certificate that names it, or correct --host");
             }
+        }
+    }
+
+    /**
+     * The relay is a TLS server (SMTP STARTTLS) and, towards Exchange Online connectors that name
+     * its certificate, a TLS client: RFC 5280 §4.2.1.12 limits a certificate to the purposes its
+     * extended key usage lists.
+     */
+    private static void checkUsage(X509Certificate leaf, SetupReport report) {
+        List<String> usages;
+        try {
+            usages = leaf.getExtendedKeyUsage();
+        } catch (CertificateParsingException e) {
+            report.problem("the certificate's extended key usage cannot be read: " + e.getMessage());
+            return;
+        }
+        if (usages == null || usages.contains(ANY_USAGE)) {
+            return;
+        }
+        if (!usages.contains(SERVER_AUTH)) {
+            report.problem("the certificate's extended key usage lacks serverAuth: SMTP clients will refuse it for STARTTLS");
+        }
+        if (!usages.contains(CLIENT_AUTH)) {
+            report.warn("the certificate's extended key usage lacks clientAuth: an Exchange Online inbound connector that names it"
+                + " (TlsSenderCertificateName) will not accept it from the relay; use setup exchange --inbound-by ip, or a"
+                + " certificate with clientAuth");
         }
     }
 

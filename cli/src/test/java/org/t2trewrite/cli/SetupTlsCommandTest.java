@@ -126,6 +126,14 @@ class SetupTlsCommandTest {
     }
 
     @Test
+    void warnsWhenTheCertificateCannotBeAClientCertificate() {
+        int code = check(intermediate.issueServerOnly("relay.example.net", "relay.example.net"));
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("warning: the certificate's extended key usage lacks clientAuth");
+    }
+
+    @Test
     void refusesAKeyOfAnotherCertificate() {
         TestPki.Identity identity = valid("relay.example.net");
         Path cert = identity.writeCertificate(folder.resolve("cert.pem"));
