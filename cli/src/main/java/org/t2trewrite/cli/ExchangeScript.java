@@ -1,12 +1,16 @@
 package org.t2trewrite.cli;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.t2trewrite.core.Domain;
+import org.t2trewrite.core.directory.ExemptionPattern;
+import org.t2trewrite.core.directory.Exemptions;
 import org.t2trewrite.core.Group;
 import org.t2trewrite.core.Tenant;
 
@@ -63,6 +67,31 @@ final class ExchangeScript {
 
         static Exceptions of(List<String> senders, List<String> recipients, List<String> domains) {
             return new Exceptions(lower(senders), lower(recipients), lower(domains));
+        }
+
+        /**
+         * The exceptions of the directory configuration (the same lists the relay honours), each
+         * entry as written there: {@code user@domain}, {@code prefix*@domain}, {@code @domain},
+         * {@code user@*}.
+         */
+        static Exceptions from(Exemptions exemptions) {
+            return of(texts(exemptions.senders()), texts(exemptions.recipients()),
+                exemptions.domains().stream().map(Domain::name).sorted().collect(Collectors.toList()));
+        }
+
+        /** These exceptions and {@code other}'s, each entry once. */
+        Exceptions and(Exceptions other) {
+            return of(union(senders, other.senders), union(recipients, other.recipients), union(domains, other.domains));
+        }
+
+        private static List<String> texts(List<ExemptionPattern> patterns) {
+            return patterns.stream().map(ExemptionPattern::toString).collect(Collectors.toList());
+        }
+
+        private static List<String> union(List<String> first, List<String> second) {
+            Set<String> all = new LinkedHashSet<>(first);
+            all.addAll(second);
+            return new ArrayList<>(all);
         }
 
         static Exceptions none() {
@@ -308,9 +337,28 @@ final class ExchangeScript {
     }
 
     /** Each address as a .NET regular expression matching exactly it. */
-    private static String patterns(List<String> addresses) {
-        return list(addresses.stream().map(address -> "^" + address.replaceAll("([\\\\.+*?()\\[\\]{}|^$])", "\\\\$1") + "$")
-            .collect(Collectors.toList()));
+    private static String patterns(List<String> entries) {
+        return list(entries.stream().map(ExchangeScript::pattern).collect(Collectors.toList()));
+    }
+
+    /**
+     * The anchored Exchange pattern for one exception entry: {@code user@domain} exactly,
+     * {@code prefix*@domain} as {@code ^prefix\S*@domain$}, {@code @domain} (or {@code *@domain})
+     * as every local part, {@code user@*} as any domain. Exchange's patterns know {@code \S}, not
+     * character classes.
+     */
+    static String pattern(String entry) {
+        String text = entry.startsWith("@") ? "*" + entry : entry;
+        int at = text.lastIndexOf('@');
+        String local = text.substring(0, at);
+        String domain = text.substring(at + 1);
+        String localPattern = local.endsWith("*") ? escape(local.substring(0, local.length() - 1)) + "\\S*" : escape(local);
+        String domainPattern = domain.equals("*") ? "\\S+" : escape(domain);
+        return "^" + localPattern + "@" + domainPattern + "$";
+    }
+
+    private static String escape(String literal) {
+        return literal.replaceAll("([\\\\.+*?()\\[\\]{}|^$])", "\\\\$1");
     }
 
     private static String list(List<String> values) {

@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import org.t2trewrite.core.Domain;
 import org.t2trewrite.core.Group;
 import org.t2trewrite.core.Tenant;
+import org.t2trewrite.core.directory.Exemptions;
 import org.t2trewrite.directory.file.DirectoryFile;
 import org.t2trewrite.directory.file.InvalidDirectoryFileException;
 import org.t2trewrite.graph.GraphDirectoryConfig;
@@ -34,14 +35,20 @@ final class SetupConfig {
     private final String origin;
     private final Map<Tenant, List<Domain>> domains;
     private final Map<Group, String> groups;
+    private final Exemptions exemptions;
 
-    private SetupConfig(String origin, Map<Tenant, List<Domain>> domains, Map<Group, String> groups) {
+    private SetupConfig(String origin, Map<Tenant, List<Domain>> domains, Map<Group, String> groups, Exemptions exemptions) {
+        this.exemptions = exemptions;
         this.origin = origin;
         this.domains = Map.copyOf(domains);
         this.groups = Map.copyOf(groups);
     }
 
     static SetupConfig of(String origin, Map<Tenant, List<Domain>> domains, Map<Group, String> groups) {
+        return of(origin, domains, groups, Exemptions.none());
+    }
+
+    static SetupConfig of(String origin, Map<Tenant, List<Domain>> domains, Map<Group, String> groups, Exemptions exemptions) {
         for (Tenant tenant : Tenant.values()) {
             if (domains.getOrDefault(tenant, List.of()).isEmpty()) {
                 throw new IllegalArgumentException(origin + ": no domain for the " + tenant.configName() + " tenant");
@@ -49,7 +56,7 @@ final class SetupConfig {
         }
         Map<Tenant, List<Domain>> copy = new EnumMap<>(Tenant.class);
         domains.forEach((tenant, list) -> copy.put(tenant, List.copyOf(list)));
-        return new SetupConfig(origin, copy, groups);
+        return new SetupConfig(origin, copy, groups, exemptions);
     }
 
     /** Where the configuration came from, for messages. */
@@ -66,6 +73,11 @@ final class SetupConfig {
         List<Domain> all = new ArrayList<>(domains.get(Tenant.SOURCE));
         all.addAll(domains.get(Tenant.TARGET));
         return all;
+    }
+
+    /** The exceptions of the directory configuration: senders, recipients and domains never rewritten. */
+    Exemptions exemptions() {
+        return exemptions;
     }
 
     String group(Group group) {
@@ -96,6 +108,7 @@ final class SetupConfig {
             groups.put(Group.DAY_ONE, GraphDirectoryConfig.DEFAULT_DAY_ONE);
             groups.put(Group.DAY_TWO, GraphDirectoryConfig.DEFAULT_DAY_TWO);
             String origin;
+            Exemptions exemptions;
             if (source.directory != null) {
                 origin = source.directory.toString();
                 try {
@@ -103,6 +116,7 @@ final class SetupConfig {
                     for (Tenant tenant : Tenant.values()) {
                         domains.put(tenant, sorted(snapshot.tenants().domains(tenant)));
                     }
+                    exemptions = snapshot.exemptions();
                 } catch (InvalidDirectoryFileException e) {
                     throw new IllegalArgumentException(e.getMessage(), e);
                 }
@@ -118,6 +132,7 @@ final class SetupConfig {
                 for (Group group : Group.values()) {
                     groups.put(group, graph.group(group));
                 }
+                exemptions = graph.exemptions();
             }
             if (dayOneGroup != null) {
                 groups.put(Group.DAY_ONE, dayOneGroup);
@@ -125,7 +140,7 @@ final class SetupConfig {
             if (dayTwoGroup != null) {
                 groups.put(Group.DAY_TWO, dayTwoGroup);
             }
-            return SetupConfig.of(origin, domains, groups);
+            return SetupConfig.of(origin, domains, groups, exemptions);
         }
 
         private static List<Domain> sorted(Set<Domain> domains) {

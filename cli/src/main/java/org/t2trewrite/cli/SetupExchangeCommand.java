@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
  *   <li>{@code --relay-ip} — repeatable, IPv4 — the relay's outgoing addresses: Enhanced Filtering
  *   skips exactly them (without: the last hop), and {@code --inbound-by ip} accepts them.</li>
  *   <li>{@code --inbound-by} — default {@code certificate} — how the inbound connector recognises the relay.</li>
- *   <li>{@code --except} — repeatable — an address or a domain whose mail never goes through the relay.</li>
+ *   <li>{@code --except} — repeatable — an address or a domain whose mail never goes through the relay, in
+ *       addition to the exceptions of the directory configuration (which are always applied).</li>
  * </ul>
  */
 @Command(name = "exchange", mixinStandardHelpOptions = true,
@@ -87,14 +88,15 @@ public final class SetupExchangeCommand implements Callable<Integer> {
     }
 
     int run(SetupReport report) throws Exception {
-        ExchangeScript script = script(config.load(dayOneGroup, dayTwoGroup), ExchangeScript.Exceptions.parse(except));
+        SetupConfig setup = config.load(dayOneGroup, dayTwoGroup);
+        ExchangeScript script = script(setup, ExchangeScript.Exceptions.from(setup.exemptions()).and(ExchangeScript.Exceptions.parse(except)));
         report.print(script.render());
         report.next("read each block, then run it in Exchange Online PowerShell for the " + tenant + " tenant");
         report.next("setup exchange --tenant " + (Tenant.parse(tenant) == Tenant.SOURCE ? "target" : "source") + " for the other tenant");
         return report.finish();
     }
 
-    /** The generator for these options; {@code exceptions} is the list to apply (the directory's, once it has one). */
+    /** The generator for these options; {@code exceptions}: the directory configuration's and {@code --except}'s. */
     ExchangeScript script(SetupConfig setup, ExchangeScript.Exceptions exceptions) {
         Tenant parsed;
         try {

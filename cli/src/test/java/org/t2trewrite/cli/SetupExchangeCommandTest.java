@@ -112,6 +112,23 @@ class SetupExchangeCommandTest {
     }
 
     @Test
+    void appliesTheDirectoryFilesExceptionsTheRelayHonours() throws IOException {
+        String text = java.nio.file.Files.readString(directory);
+        java.nio.file.Path withExceptions = folder.resolve("with-exceptions.json");
+        java.nio.file.Files.writeString(withExceptions, text.replaceFirst("\\{", "{\"exceptions\": {"
+            + "\"senders\": [\"noreply*@source.example\", \"approvals@*\"], \"recipients\": [\"@board.example\"],"
+            + " \"domains\": [\"partner.example\"]},"));
+
+        int code = run("--tenant", "source", "--directory", withExceptions.toString(), "--except", "app@source.example");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(command("New-TransportRule"))
+            .contains("-ExceptIfFromAddressMatchesPatterns '^noreply\\S*@source\\.example$','^approvals@\\S+$','^app@source\\.example$'")
+            .contains("-ExceptIfRecipientAddressMatchesPatterns '^\\S*@board\\.example$','^app@source\\.example$'")
+            .contains("-ExceptIfSenderDomainIs 'partner.example'");
+    }
+
+    @Test
     void theGeneratorTakesAnExceptionListDirectly() {
         SetupConfig setup = SetupConfig.of("test", java.util.Map.of(
                 org.t2trewrite.core.Tenant.SOURCE, List.of(org.t2trewrite.core.Domain.of("source.example")),
