@@ -357,7 +357,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
 
     // A small heap and C1 only: a test James handles a few mails and should start fast on 2 cores.
     private static List<String> jvmOptions() {
-        return List.of("-Xmx512m", "-XX:TieredStopAtLevel=1");
+        return List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
     }
 
     private static String escape(Path path) {
