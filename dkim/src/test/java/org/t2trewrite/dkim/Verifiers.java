@@ -76,6 +76,18 @@ public final class Verifiers {
         }
     }
 
+    /**
+     * Skips the calling test without python3-dkim, and fails it under {@code CI=true}, where
+     * {@code .ci/run} installs it and its absence is a broken set-up.
+     */
+    public static void requirePythonDkim() {
+        boolean installed = pythonDkimInstalled();
+        if (!installed && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI=true but Debian's python3-dkim is not importable by /usr/bin/python3 -I");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(installed, "Debian's python3-dkim is not installed (.ci/run installs it)");
+    }
+
     /** python3-dkim's verdict on every signature of the message. */
     public PythonResult python(byte[] message, Path workDir) {
         try {
@@ -107,6 +119,42 @@ public final class Verifiers {
         }
     }
 
+    /**
+     * Runs python3-dkim's ARC tool ({@code arc_with_keystore.py}, with {@code python3 -I}) on the
+     * message: {@code verify} (dkimpy's {@code arc_verify}: exit 0 and {@code cv=pass} on pass),
+     * {@code sign SELECTOR DOMAIN KEY.pem AUTHSERV-ID} (prints the message with dkimpy's ARC set),
+     * {@code dkim} (each DKIM-Signature's verdict). Keys from this store, never DNS.
+     */
+    public PythonResult arcPython(byte[] message, Path workDir, String... arguments) {
+        try {
+            Path script = workDir.resolve("arc_with_keystore.py");
+            try (InputStream in = Verifiers.class.getResourceAsStream("arc_with_keystore.py")) {
+                Files.write(script, in.readAllBytes());
+            }
+            Path store = workDir.resolve("arc-keystore.txt");
+            StringBuilder lines = new StringBuilder();
+            records.forEach((name, record) -> lines.append(name).append(' ').append(record).append('\n'));
+            Files.writeString(store, lines, StandardCharsets.US_ASCII);
+            Path input = workDir.resolve("arc-message-" + System.nanoTime() + ".eml");
+            Files.write(input, message);
+            List<String> command = new ArrayList<>(List.of(DEBIAN_PYTHON.toString(), "-I", script.toString(),
+                arguments[0], store.toString()));
+            command.addAll(List.of(arguments).subList(1, arguments.length));
+            Process process = new ProcessBuilder(command).redirectInput(input.toFile()).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("python3-dkim did not finish");
+            }
+            return new PythonResult(process.exitValue(), output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static final class PythonResult {
         final int exitCode;
         final String output;
@@ -118,6 +166,11 @@ public final class Verifiers {
 
         public boolean allPass() {
             return exitCode == 0;
+        }
+
+        /** Everything the tool printed. */
+        public String output() {
+            return output;
         }
 
         public List<String> lines() {
