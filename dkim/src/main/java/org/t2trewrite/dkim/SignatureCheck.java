@@ -28,10 +28,10 @@ import org.t2trewrite.core.header.HeaderSection;
 final class SignatureCheck {
     /** RFC 8601 §2.7.1 results. */
     enum Result {
-        PASS, FAIL, NEUTRAL, TEMPERROR, PERMERROR;
+        PASS, FAIL, NEUTRAL, TEMPERROR, PERMERROR, NONE_RESULT;
 
         String word() {
-            return name().toLowerCase(Locale.ROOT);
+            return this == NONE_RESULT ? "none" : name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -65,7 +65,7 @@ public final class Verifiers {
             return false;
         }
         try {
-            Process process = new ProcessBuilder(DEBIAN_PYTHON.toString(), "-c", "import dkim, nacl").redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(DEBIAN_PYTHON.toString(), "-I", "-c", "import dkim, nacl, authres").redirectErrorStream(true).start();
             process.getInputStream().readAllBytes();
             return process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
         } catch (IOException e) {
