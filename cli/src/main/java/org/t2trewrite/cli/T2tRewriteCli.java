@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "t2t-rewrite", mixinStandardHelpOptions = true, version = "t2t-rewrite 0.1.0",
     description = "Set-up tasks for the T2T rewrite relay.",
-    subcommands = {DkimKeygenCommand.class, GraphCheckCommand.class, TlsKeystoreCommand.class})
+    subcommands = {DkimKeygenCommand.class, GraphCheckCommand.class, TlsKeystoreCommand.class, ArcRecordsCommand.class})
 public final class T2tRewriteCli implements Runnable {
     static final int FAILED = 1;
     static final int USAGE = 2;

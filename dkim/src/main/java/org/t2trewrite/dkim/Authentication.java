@@ -6,9 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import org.apache.james.jspf.core.DNSService;
 import org.apache.james.jspf.executor.SPFResult;
-import org.apache.james.jspf.impl.SPF;
 import org.t2trewrite.core.Address;
 import org.t2trewrite.core.header.AddressHeaderParser;
 import org.t2trewrite.core.header.AddressParse;
@@ -42,9 +40,8 @@ final class Authentication {
      * @param helo the name the client gave in HELO/EHLO (or its host name)
      * @param mailFrom the envelope sender, empty for the null sender
      */
-    static <D extends TxtLookup & DNSService> Authentication assess(String authservId, HeaderSection fields, byte[] body,
-                                                                    Optional<String> clientIp, String helo,
-                                                                    Optional<Address> mailFrom, D dns, Instant now) {
+    static Authentication assess(String authservId, HeaderSection fields, byte[] body, Optional<String> clientIp,
+                                 String helo, Optional<Address> mailFrom, CachedDns.Budget dns, Instant now) {
         List<String> results = new ArrayList<>();
         List<String> dkimPassDomains = new ArrayList<>();
         List<HeaderField> signatures = fields.fields("DKIM-Signature");
@@ -68,7 +65,7 @@ final class Authentication {
         if (clientIp.isEmpty()) {
             spf = "none" + comment("no client IP address");
         } else {
-            SPFResult result = new SPF(dns).checkSPF(clientIp.get(), mailFrom.map(Address::toString).orElse(""), helo);
+            SPFResult result = dns.spf().checkSPF(clientIp.get(), mailFrom.map(Address::toString).orElse(""), helo);
             spf = result.getResult().toLowerCase(Locale.ROOT);
             if (spf.equals("pass")) {
                 spfPassDomain = Optional.of(spfIdentity.substring(spfIdentity.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT));

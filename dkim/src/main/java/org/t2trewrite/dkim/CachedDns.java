@@ -11,6 +11,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.james.jspf.core.DNSRequest;
+import org.apache.james.jspf.core.DNSServiceEnabled;
+import org.apache.james.jspf.core.MacroExpand;
+import org.apache.james.jspf.core.MacroExpandEnabled;
+import org.apache.james.jspf.core.SPFCheckEnabled;
+import org.apache.james.jspf.executor.SynchronousSPFExecutor;
+import org.apache.james.jspf.impl.DefaultTermsFactory;
+import org.apache.james.jspf.impl.SPF;
+import org.apache.james.jspf.parser.RFC4408SPF1Parser;
+import org.apache.james.jspf.wiring.WiringServiceTable;
 import org.apache.james.jspf.core.DNSService;
 import org.apache.james.jspf.core.exceptions.TimeoutException;
 import org.apache.james.jspf.impl.DNSServiceXBillImpl;
@@ -192,6 +201,22 @@ public final class CachedDns {
             } catch (TimeoutException e) {
                 return CompletableFuture.failedFuture(e);
             }
+        }
+
+        /**
+         * jSPF (RFC 7208) over these look-ups, wired as jSPF's own {@code SPF(DNSService)} but with
+         * its synchronous executor: the asynchronous one stops after the first look-up (the SPF
+         * type) when futures complete at once, and every result would read {@code none}.
+         */
+        public SPF spf() {
+            WiringServiceTable wiring = new WiringServiceTable();
+            wiring.put(DNSServiceEnabled.class, this);
+            MacroExpand macroExpand = new MacroExpand(this);
+            wiring.put(MacroExpandEnabled.class, macroExpand);
+            SPF spf = new SPF(this, new RFC4408SPF1Parser(new DefaultTermsFactory(wiring)), macroExpand,
+                new SynchronousSPFExecutor(this));
+            wiring.put(SPFCheckEnabled.class, spf);
+            return spf;
         }
 
         @Override

@@ -4,7 +4,9 @@ line per key, never from DNS.
 
   verify STORE           < message: prints "cv=<pass|fail|none>" and dkimpy's reason, exits 0 on pass
   sign STORE SEL DOMAIN KEY.pem AUTHSERV-ID < message: prints the message with dkimpy's ARC set on top
-  dkim STORE             < message: prints "d=... pass|fail" for each DKIM-Signature"""
+  dkim STORE             < message: prints "d=... pass|fail" for each DKIM-Signature
+  dkimsign STORE SEL DOMAIN KEY.pem < message: prints the message with dkimpy's DKIM-Signature on top
+                         (relaxed/relaxed, covering From, To, Cc, Subject, Date, Message-ID)"""
 import sys
 
 import dkim
@@ -39,6 +41,15 @@ def main():
         fields = dkim.arc_sign(message, selector.encode(), domain.encode(), private_key,
                                authserv.encode())
         sys.stdout.buffer.write(b''.join(fields) + message)
+        sys.exit(0)
+    if mode == 'dkimsign':
+        selector, domain, key_file = sys.argv[3:6]
+        with open(key_file, 'rb') as key:
+            private_key = key.read()
+        signature = dkim.sign(message, selector.encode(), domain.encode(), private_key,
+                              canonicalize=(b'relaxed', b'relaxed'),
+                              include_headers=[b'From', b'To', b'Cc', b'Subject', b'Date', b'Message-ID'])
+        sys.stdout.buffer.write(signature + message)
         sys.exit(0)
     if mode == 'dkim':
         verifier = dkim.DKIM(message)
