@@ -90,9 +90,30 @@ public final class Verifiers {
 
     /** python3-dkim's verdict on every signature of the message. */
     public PythonResult python(byte[] message, Path workDir) {
+        return runScript("verify_with_keystore.py", message, workDir, store -> List.of(store.toString()));
+    }
+
+    /**
+     * Runs python3-dkim's ARC tool ({@code arc_with_keystore.py}) on the message: {@code verify}
+     * (dkimpy's {@code arc_verify}: exit 0 and {@code cv=pass} on pass), {@code sign SELECTOR DOMAIN
+     * KEY.pem AUTHSERV-ID} (prints the message with dkimpy's ARC set), {@code dkimsign SELECTOR
+     * DOMAIN KEY.pem} (with dkimpy's DKIM-Signature), {@code dkim} (each DKIM-Signature's verdict).
+     * Keys from this store, never DNS.
+     */
+    public PythonResult arcPython(byte[] message, Path workDir, String... arguments) {
+        return runScript("arc_with_keystore.py", message, workDir, store -> {
+            List<String> command = new ArrayList<>(List.of(arguments[0], store.toString()));
+            command.addAll(List.of(arguments).subList(1, arguments.length));
+            return command;
+        });
+    }
+
+    /** {@code /usr/bin/python3 -I SCRIPT ARGS < message}, the key store written for it first. */
+    private PythonResult runScript(String resource, byte[] message, Path workDir,
+                                   java.util.function.Function<Path, List<String>> arguments) {
         try {
-            Path script = workDir.resolve("verify_with_keystore.py");
-            try (InputStream in = Verifiers.class.getResourceAsStream("verify_with_keystore.py")) {
+            Path script = workDir.resolve(resource);
+            try (InputStream in = Verifiers.class.getResourceAsStream(resource)) {
                 Files.write(script, in.readAllBytes());
             }
             Path store = workDir.resolve("keystore.txt");
@@ -101,46 +122,10 @@ public final class Verifiers {
             Files.writeString(store, lines, StandardCharsets.US_ASCII);
             Path input = workDir.resolve("message-" + System.nanoTime() + ".eml");
             Files.write(input, message);
-            Process process = new ProcessBuilder(DEBIAN_PYTHON.toString(), script.toString(), store.toString())
-                .redirectInput(input.toFile())
-                .redirectErrorStream(true)
-                .start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("python3-dkim did not finish");
-            }
-            return new PythonResult(process.exitValue(), output);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * Runs python3-dkim's ARC tool ({@code arc_with_keystore.py}, with {@code python3 -I}) on the
-     * message: {@code verify} (dkimpy's {@code arc_verify}: exit 0 and {@code cv=pass} on pass),
-     * {@code sign SELECTOR DOMAIN KEY.pem AUTHSERV-ID} (prints the message with dkimpy's ARC set),
-     * {@code dkim} (each DKIM-Signature's verdict). Keys from this store, never DNS.
-     */
-    public PythonResult arcPython(byte[] message, Path workDir, String... arguments) {
-        try {
-            Path script = workDir.resolve("arc_with_keystore.py");
-            try (InputStream in = Verifiers.class.getResourceAsStream("arc_with_keystore.py")) {
-                Files.write(script, in.readAllBytes());
-            }
-            Path store = workDir.resolve("arc-keystore.txt");
-            StringBuilder lines = new StringBuilder();
-            records.forEach((name, record) -> lines.append(name).append(' ').append(record).append('\n'));
-            Files.writeString(store, lines, StandardCharsets.US_ASCII);
-            Path input = workDir.resolve("arc-message-" + System.nanoTime() + ".eml");
-            Files.write(input, message);
-            List<String> command = new ArrayList<>(List.of(DEBIAN_PYTHON.toString(), "-I", script.toString(),
-                arguments[0], store.toString()));
-            command.addAll(List.of(arguments).subList(1, arguments.length));
+            List<String> command = new ArrayList<>(List.of(DEBIAN_PYTHON.toString(), "-I", script.toString()));
+            command.addAll(arguments.apply(store));
             Process process = new ProcessBuilder(command).redirectInput(input.toFile()).redirectErrorStream(true).start();
+            // One char per byte: a printed message comes back as the bytes it was.
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
