@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -223,7 +224,7 @@ final class ArcChain {
         }
         List<Set> sets = new ArrayList<>(byInstance.size());
         int expected = 1;
-        for (java.util.Map.Entry<Integer, HeaderField[]> entry : byInstance.entrySet()) {
+        for (Map.Entry<Integer, HeaderField[]> entry : byInstance.entrySet()) {
             int instance = entry.getKey();
             if (instance != expected || instance > MAX_INSTANCES) {
                 throw new IllegalArgumentException("ARC instance i=" + expected + " is missing or i=" + instance + " is out of range");

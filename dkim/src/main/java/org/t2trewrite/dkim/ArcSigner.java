@@ -13,6 +13,8 @@ import org.t2trewrite.core.Domain;
 import org.t2trewrite.core.header.HeaderField;
 import org.t2trewrite.core.header.HeaderSection;
 
+import com.google.common.collect.ImmutableList;
+
 /**
  * Makes the ARC set (RFC 8617 §4.1, §5.1) an intermediary adds to a message it changed:
  * {@code ARC-Authentication-Results} with what it verified before the change, an
@@ -34,7 +36,7 @@ final class ArcSigner {
      * What an ARC-Message-Signature covers by default: the DKIM defaults ({@link SignedHeaders#DEFAULT})
      * and the DKIM-Signature fields, so that the seal also vouches for the signatures it carries.
      */
-    static final List<String> DEFAULT_SIGNED_HEADERS = com.google.common.collect.ImmutableList.<String>builder()
+    static final List<String> DEFAULT_SIGNED_HEADERS = ImmutableList.<String>builder()
         .addAll(SignedHeaders.DEFAULT).add("DKIM-Signature").build();
 
     private final SignedHeaders signedHeaders;
