@@ -121,6 +121,26 @@ class ArcSignerTest {
     }
 
     @Test
+    void onAFailedChainTheSealSaysCvFailAndCoversOnlyItsOwnSet() {
+        String sealed = new String(seal(MESSAGE.getBytes(StandardCharsets.US_ASCII), RSA), StandardCharsets.US_ASCII);
+        byte[] broken = sealed.replace("To: alice@source", "To: mallory@source").getBytes(StandardCharsets.US_ASCII);
+
+        byte[] resealed = seal(broken, RSA_2);
+
+        List<ArcChain.Set> sets = ArcChain.sets(MessageBytes.own(resealed).header());
+        ArcChain.Set ours = sets.get(1);
+        TagList tags = ours.sealTags();
+        assertThat(tags.require("i")).isEqualTo("2");
+        assertThat(tags.require("cv")).isEqualTo("fail");
+        // §5.1.2: the b= signs our AAR, AMS and AS alone, as if no earlier set existed.
+        java.io.ByteArrayOutputStream data = ArcChain.sealedData(List.of(), ours.authenticationResults(), ours.messageSignature());
+        SignatureCheck.canonical(SignatureCheck.withEmptySignature(ours.seal().rawBytes()), true, false, data);
+        assertThat(KeyRecord.parse(TestKeys.rsaRecord(SECOND_RSA)).verifies(data.toByteArray(),
+            java.util.Base64.getDecoder().decode(tags.require("b")))).isTrue();
+        assertThat(validate(resealed).status()).isEqualTo(ArcChain.Status.FAIL);
+    }
+
+    @Test
     void dkimpyVerifiesOurOneAndTwoSetChains() {
         // dkimpy 1.1.4 verifies rsa-sha256 ARC only ("unknown signature algorithm: ed25519-sha256").
         Verifiers.requirePythonDkim();
