@@ -64,8 +64,8 @@ import org.t2trewrite.glue.RewriteAttributes;
  * goes on, and the results are logged at INFO. An unreadable message throws
  * {@link MessagingException} (James's {@code onMailetException} decides).
  *
- * <p>Limitations: each instance has its own DNS cache. SPF uses the client's host name for HELO
- * (James 3.8.1 does not hand the HELO name to mailets). DMARC's organisational domain is the last
+ * <p>Limitations: each instance has its own DNS cache. SPF takes the HELO name James recorded
+ * ({@code Mail.SMTP_HELO}), else the client's host name. DMARC's organisational domain is the last
  * two labels ({@link Dmarc}). The results are what the relay saw: for mail forwarded by a tenant,
  * SPF judges the tenant's IP address, not the original sender's.
  */
@@ -152,7 +152,11 @@ public class VerifyAuthentication extends GenericMailet {
         }
         Optional<Address> sender = Envelope.sender(mail);
         Optional<String> clientIp = Optional.ofNullable(mail.getRemoteAddr()).filter(ip -> !ip.isEmpty());
-        String helo = Optional.ofNullable(mail.getRemoteHost()).filter(host -> !host.isEmpty()).orElse("unknown");
+        // James's SMTP server records the HELO/EHLO name (Mail.SMTP_HELO); else the client's host name.
+        String helo = mail.getAttribute(Mail.SMTP_HELO).map(attribute -> attribute.getValue().value())
+            .filter(String.class::isInstance).map(String.class::cast).filter(name -> !name.isEmpty())
+            .or(() -> Optional.ofNullable(mail.getRemoteHost()).filter(host -> !host.isEmpty()))
+            .orElse("unknown");
         Authentication results = Authentication.assess(authservId, kept, Crlf.normalise(message.bodyCopy()), clientIp,
             helo, sender, dns.budget(), clock.instant());
         mail.setAttribute(new Attribute(RewriteAttributes.AUTHENTICATION_RESULTS, AttributeValue.of(results.payload())));

@@ -43,7 +43,9 @@ class VerifyAuthenticationTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(LoopbackDns.available(), "dnsmasq is not installed");
         try (LoopbackDns dns = LoopbackDns.builder().txt("ext.example", "v=spf1 -all").start()) {
             Mail mail = FakeMail.builder().name("m1").mimeMessage(TestMessages.mime(MESSAGE)).sender("bob@ext.example")
-                .recipient("alice@target.example").remoteAddr("127.0.0.1").remoteHost("client.ext.example").state(Mail.DEFAULT).build();
+                .recipient("alice@target.example").remoteAddr("127.0.0.1").remoteHost("client.ext.example")
+                .attribute(new org.apache.mailet.Attribute(Mail.SMTP_HELO, org.apache.mailet.AttributeValue.of("helo.ext.example")))
+                .state(Mail.DEFAULT).build();
 
             mailet(dns.hostAndPort()).service(mail);
 
@@ -53,6 +55,15 @@ class VerifyAuthenticationTest {
             assertThat(mail.getAttribute(RewriteAttributes.ARC_CHAIN).orElseThrow().getValue().value()).isEqualTo("none");
             assertThat(MailMessages.read(mail).header().fields("Authentication-Results")).hasSize(1)
                 .allSatisfy(field -> assertThat(field.value()).contains("mx.other.example"));
+
+            // A bounce (null sender): SPF checks postmaster@ the HELO name James recorded.
+            Mail bounce = FakeMail.builder().name("m2").mimeMessage(TestMessages.mime(MESSAGE))
+                .recipient("alice@target.example").remoteAddr("127.0.0.1").remoteHost("client.ext.example")
+                .attribute(new org.apache.mailet.Attribute(Mail.SMTP_HELO, org.apache.mailet.AttributeValue.of("helo.ext.example")))
+                .state(Mail.DEFAULT).build();
+            mailet(dns.hostAndPort()).service(bounce);
+            assertThat((String) bounce.getAttribute(RewriteAttributes.AUTHENTICATION_RESULTS).orElseThrow().getValue().value())
+                .contains("smtp.mailfrom=postmaster@helo.ext.example");
         }
     }
 
