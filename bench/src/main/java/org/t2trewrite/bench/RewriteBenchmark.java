@@ -95,7 +95,7 @@ public class RewriteBenchmark {
 
     @Benchmark
     public byte[] recipientRewrite() {
-        return RecipientRewrite.apply(snapshot, HeaderSection.parse(header), recipients).headers().section().toBytes();
+        return RecipientRewrite.apply(snapshot, HeaderSection.parse(header), Optional.empty(), recipients).headers().section().toBytes();
     }
 
     @Benchmark

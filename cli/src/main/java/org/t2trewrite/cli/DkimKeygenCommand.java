@@ -145,14 +145,14 @@ public final class DkimKeygenCommand implements Callable<Integer> {
         return value;
     }
 
-    private static String rsaPem(int bits) throws GeneralSecurityException {
+    static String rsaPem(int bits) throws GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(bits, new SecureRandom());
         // The JDK encodes an RSA private key as PKCS#8, as `openssl genpkey` writes it.
         return pem(generator.generateKeyPair().getPrivate().getEncoded());
     }
 
-    private static String ed25519Pem() {
+    static String ed25519Pem() {
         Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(new SecureRandom());
         try {
             // RFC 8410 §7 OneAsymmetricKey v1 without the public key: what `openssl genpkey -algorithm ed25519` writes.
@@ -174,7 +174,7 @@ public final class DkimKeygenCommand implements Callable<Integer> {
         return text.toString();
     }
 
-    private static void write(Path file, String pem) throws IOException {
+    static void write(Path file, String pem) throws IOException {
         try {
             Files.createFile(file);
         } catch (FileAlreadyExistsException e) {

@@ -153,7 +153,7 @@ public final class GraphCheckCommand implements Callable<Integer> {
         return code;
     }
 
-    private static Map<String, String> graphKeys(Path file) {
+    static Map<String, String> graphKeys(Path file) {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(reader);

@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertificateException;
@@ -143,7 +144,7 @@ public final class TlsKeystoreCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static List<X509Certificate> certificates(Path file) throws IOException {
+    static List<X509Certificate> certificates(Path file) throws IOException {
         List<X509Certificate> result = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file)) {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
@@ -157,7 +158,7 @@ public final class TlsKeystoreCommand implements Callable<Integer> {
         return result;
     }
 
-    private static PrivateKey privateKey(Path file) throws IOException {
+    static PrivateKey privateKey(Path file) throws IOException {
         Object object;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
             object = parser.readObject();
@@ -182,40 +183,60 @@ public final class TlsKeystoreCommand implements Callable<Integer> {
 
     /** A signature made with the key must verify with the certificate's public key. */
     private void checkPair(PrivateKey privateKey, X509Certificate certificate) throws GeneralSecurityException {
-        String algorithm;
+        signatureAlgorithm(privateKey);
+        if (!belongsTo(privateKey, certificate.getPublicKey())) {
+            throw new IllegalArgumentException(key + " is not the private key of the first certificate in " + cert
+                + " (" + certificate.getSubjectX500Principal().getName() + ")");
+        }
+    }
+
+    private String signatureAlgorithm(PrivateKey privateKey) {
+        String algorithm = signatureAlgorithmOf(privateKey);
+        if (algorithm == null) {
+            throw new IllegalArgumentException(key + ": unsupported key type " + privateKey.getAlgorithm() + " (RSA, EC or Ed25519)");
+        }
+        return algorithm;
+    }
+
+    private static String signatureAlgorithmOf(PrivateKey privateKey) {
         switch (privateKey.getAlgorithm()) {
             case "RSA":
-                algorithm = "SHA256withRSA";
-                break;
+                return "SHA256withRSA";
             case "EC":
             case "ECDSA":
-                algorithm = "SHA256withECDSA";
-                break;
+                return "SHA256withECDSA";
             case "Ed25519":
             case "EdDSA":
-                algorithm = "Ed25519";
-                break;
+                return "Ed25519";
             default:
-                throw new IllegalArgumentException(key + ": unsupported key type " + privateKey.getAlgorithm() + " (RSA, EC or Ed25519)");
+                return null;
+        }
+    }
+
+    /**
+     * Whether the private key belongs to the public key: a signature over random bytes made with
+     * one verifies with the other. A key of another type, or of an unsupported type, does not.
+     */
+    static boolean belongsTo(PrivateKey privateKey, PublicKey publicKey) {
+        String algorithm = signatureAlgorithmOf(privateKey);
+        if (algorithm == null) {
+            return false;
         }
         byte[] probe = new byte[32];
         new SecureRandom().nextBytes(probe);
-        Signature signer = Signature.getInstance(algorithm);
-        signer.initSign(privateKey);
-        signer.update(probe);
-        byte[] signature = signer.sign();
-        Signature verifier = Signature.getInstance(algorithm);
         try {
-            verifier.initVerify(certificate.getPublicKey());
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(privateKey);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(publicKey);
             verifier.update(probe);
-            if (verifier.verify(signature)) {
-                return;
-            }
+            return verifier.verify(signature);
         } catch (GeneralSecurityException e) {
             // A key of another type than the certificate's: the same answer as a wrong key.
+            return false;
         }
-        throw new IllegalArgumentException(key + " is not the private key of the first certificate in " + cert
-            + " (" + certificate.getSubjectX500Principal().getName() + ")");
     }
 
     private static boolean allowsClientAuth(X509Certificate certificate) {

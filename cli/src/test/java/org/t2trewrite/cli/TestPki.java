@@ -73,6 +73,39 @@ public final class TestPki {
             return TestPki.issue(this, commonName, false, true, hostNamesAndAddresses);
         }
 
+        /**
+         * Issues a certificate valid from {@code notBefore} to {@code notAfter} with an RSA key of
+         * {@code bits} (under 2048 for the short-key case), for the setup wizard's checks.
+         */
+        public Identity issue(String commonName, Instant notBefore, Instant notAfter, int bits, String... hostNamesAndAddresses) {
+            return TestPki.issue(this, commonName, false, true, notBefore, notAfter, bits, hostNamesAndAddresses);
+        }
+
+        /** Issues an intermediate CA certificate. */
+        public Identity issueCa(String commonName) {
+            return TestPki.issue(this, commonName, true, false);
+        }
+
+        /** The chain, the certificate first (the self-signed root included). */
+        public List<X509Certificate> chain() {
+            return chain;
+        }
+
+        /** Writes the key and chain as a PKCS#12 file with this password. */
+        public Path writePkcs12(Path file, char[] password) {
+            try {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                store.setKeyEntry("relay", key, password, chain.toArray(new X509Certificate[0]));
+                try (java.io.OutputStream out = Files.newOutputStream(file)) {
+                    store.store(out, password);
+                }
+                return file;
+            } catch (GeneralSecurityException | IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         /** As {@link #issue}, but for TLS server use only (no clientAuth in its extended key usage). */
         public Identity issueServerOnly(String commonName, String... hostNamesAndAddresses) {
             return TestPki.issue(this, commonName, false, false, hostNamesAndAddresses);
@@ -153,15 +186,21 @@ public final class TestPki {
     }
 
     private static Identity issue(Identity issuer, String commonName, boolean ca, boolean clientAuth, String... hostNamesAndAddresses) {
+        Instant now = Instant.now();
+        return issue(issuer, commonName, ca, clientAuth, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), 2048,
+            hostNamesAndAddresses);
+    }
+
+    private static Identity issue(Identity issuer, String commonName, boolean ca, boolean clientAuth, Instant notBefore,
+                                  Instant notAfter, int bits, String... hostNamesAndAddresses) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
+            generator.initialize(bits);
             KeyPair pair = generator.generateKeyPair();
             X500Name subject = new X500Name("O=T2T Rewrite tests,CN=" + commonName);
             X500Name issuerName = issuer == null ? subject : X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded());
-            Instant now = Instant.now();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuerName, BigInteger.valueOf(SERIALS.incrementAndGet()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), subject, pair.getPublic());
+                Date.from(notBefore), Date.from(notAfter), subject, pair.getPublic());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
             if (ca) {
                 builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));

@@ -121,9 +121,8 @@ import com.google.common.collect.Sets;
  * {@code d=} domain only: a tenant's {@code *.onmicrosoft.com} signature is removed only if that
  * domain is listed among the tenant's domains. {@code binary} parts and 8-bit bytes in parts not
  * labelled {@code 8bit} are not converted (RemoteDelivery does not convert them either). Raw 8-bit
- * header bytes (RFC 6532) do not survive a downgrade for a peer without 8BITMIME: James rewrites
- * the header section then and turns them into {@code ?}, which breaks the signature (such a
- * message is not fit for that peer anyway). Do not set {@code mail.smtp.allow8bitmime} on
+ * header bytes (RFC 6532) never reach it: James turns them into {@code ?} at every queue, so the
+ * relay's SMTP server refuses them ({@code RefuseEightBitHeaders}). Do not set {@code mail.smtp.allow8bitmime} on
  * RemoteDelivery: javax.mail would then re-encode bodies itself.
  */
 public class DkimSignRewritten extends GenericMailet {

@@ -2,6 +2,7 @@ package org.t2trewrite.extension;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.commons.configuration2.Configuration;
 import org.t2trewrite.graph.GraphDirectoryConfig;
@@ -13,7 +14,8 @@ import org.t2trewrite.graph.GraphDirectoryConfig;
  * <p>Why not {@code getString}: James's {@code PropertiesProvider} splits every value at commas
  * ({@code DefaultListDelimiterHandler(',')}), and {@code getString} then answers the first element
  * only, so {@code graph.source.domains=a.example, b.example} would silently lose {@code b.example}.
- * A {@code .domains} key is a comma-separated list anyway: its elements are joined again. In any
+ * A {@code .domains} key and the {@code graph.exceptions.*} keys are comma-separated lists anyway: their
+ * elements are joined again. In any
  * other key a comma is an error (a group display name, a path) rather than a value cut short;
  * James's escape {@code \,} keeps a comma in a value.
  *
@@ -21,6 +23,8 @@ import org.t2trewrite.graph.GraphDirectoryConfig;
  */
 final class GraphProperties {
     private static final String LIST_SUFFIX = "." + GraphDirectoryConfig.DOMAINS;
+    private static final Set<String> LIST_KEYS = Set.of(GraphDirectoryConfig.EXCEPTIONS_SENDERS,
+        GraphDirectoryConfig.EXCEPTIONS_RECIPIENTS, GraphDirectoryConfig.EXCEPTIONS_DOMAINS);
 
     private GraphProperties() {
     }
@@ -32,7 +36,7 @@ final class GraphProperties {
         Map<String, String> keys = new HashMap<>();
         String prefix = GraphDirectoryConfig.PREFIX.substring(0, GraphDirectoryConfig.PREFIX.length() - 1);
         configuration.getKeys(prefix).forEachRemaining(key -> {
-            if (key.endsWith(LIST_SUFFIX)) {
+            if (key.endsWith(LIST_SUFFIX) || LIST_KEYS.contains(key)) {
                 keys.put(key, String.join(",", PropertyValues.list(configuration, key)));
             } else {
                 PropertyValues.single(configuration, key).ifPresent(value -> keys.put(key, value));

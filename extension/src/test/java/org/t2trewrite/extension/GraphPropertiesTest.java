@@ -46,6 +46,19 @@ class GraphPropertiesTest {
     }
 
     @Test
+    void keepsEveryEntryOfTheExceptionLists() throws Exception {
+        Map<String, String> keys = GraphProperties.from(load(
+            "graph.exceptions.senders=noreply*@source.example, alerts@*",
+            "graph.exceptions.recipients=approvals@target.example,hr@target.example",
+            "graph.exceptions.domains=apps.example"));
+
+        assertThat(keys).containsOnly(
+            Map.entry("graph.exceptions.senders", "noreply*@source.example,alerts@*"),
+            Map.entry("graph.exceptions.recipients", "approvals@target.example,hr@target.example"),
+            Map.entry("graph.exceptions.domains", "apps.example"));
+    }
+
+    @Test
     void readsAnEscapedCommaInAGroupNameAsAComma() throws Exception {
         Map<String, String> keys = GraphProperties.from(load("graph.groups.dayOne=Migration\\, wave 1"));
 

@@ -35,6 +35,19 @@ public final class Envelope {
         return Address.parse(address.asString());
     }
 
+    /**
+     * The mail's own recipients (James's objects, as a matcher must return them) that are among
+     * {@code selected}, in the mail's order.
+     */
+    public static List<MailAddress> select(Mail mail, Collection<Address> selected) {
+        if (selected.isEmpty()) {
+            return ImmutableList.of();
+        }
+        return mail.getRecipients().stream()
+            .filter(recipient -> selected.contains(toAddress(recipient)))
+            .collect(ImmutableList.toImmutableList());
+    }
+
     public static MailAddress toMailAddress(Address address) throws MessagingException {
         try {
             return new MailAddress(address.toString());

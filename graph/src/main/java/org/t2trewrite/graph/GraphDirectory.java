@@ -95,6 +95,10 @@ public final class GraphDirectory implements MonitoredDirectory, Closeable {
             return thread;
         });
         this.nextDelay = config.syncInterval();
+        if (!config.exemptions().isEmpty()) {
+            LOGGER.info("Graph directory: never rewritten: senders {}, recipients {}, domains {}",
+                config.exemptions().senders(), config.exemptions().recipients(), config.exemptions().domains());
+        }
         snapshotFile.ifPresent(this::loadPersisted);
     }
 
@@ -146,7 +150,8 @@ public final class GraphDirectory implements MonitoredDirectory, Closeable {
         try {
             Optional<DirectorySnapshot> persisted = file.read();
             if (persisted.isPresent()) {
-                current = persisted.get();
+                // The configured exceptions, not those the file recorded: the configuration may have changed since.
+                current = persisted.get().withExemptions(config.exemptions());
                 LOGGER.info("Graph directory: serving {} people from {} (as of {}) until the first sync",
                     current.people().size(), file.path(), current.asOf());
             }
@@ -214,7 +219,7 @@ public final class GraphDirectory implements MonitoredDirectory, Closeable {
     }
 
     private void publish(SnapshotBuilder.Result result) {
-        DirectorySnapshot snapshot = result.snapshot();
+        DirectorySnapshot snapshot = result.snapshot().withExemptions(config.exemptions());
         current = snapshot;
         if (!result.problems().equals(problems)) {
             logProblems(result.problems());

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,6 +23,8 @@ import org.apache.james.util.DurationParser;
 import org.t2trewrite.core.Domain;
 import org.t2trewrite.core.Group;
 import org.t2trewrite.core.Tenant;
+import org.t2trewrite.core.directory.ExemptionPattern;
+import org.t2trewrite.core.directory.Exemptions;
 
 import com.google.common.base.Splitter;
 import com.google.common.collect.ImmutableList;
@@ -48,7 +51,15 @@ import com.google.common.collect.ImmutableSet;
  * graph.requestTimeout = 30s
  * graph.authorityUrl = https://login.microsoftonline.com
  * graph.baseUrl = https://graph.microsoft.com/v1.0
+ * # never rewritten (see Exemptions, ExemptionPattern): comma-separated, each optional
+ * graph.exceptions.senders = noreply*@source.example, alerts@*
+ * graph.exceptions.recipients = approvals@target.example
+ * graph.exceptions.domains = apps.example
  * </pre>
+ *
+ * <p>The {@code graph.exceptions.*} lists are the directory file's {@code "exceptions"} for the Graph
+ * directory: every snapshot it serves (synced or read back from {@code graph.snapshotFile}) carries them, and
+ * the persisted snapshot records them for {@code t2t-rewrite explain}. A change takes effect at restart.
  *
  * <p>Every value is checked here, once; an unknown {@code graph.*} key (a typo) or a bad value is rejected
  * with a message naming the key. Secrets are read from the named file or environment variable now and are
@@ -74,6 +85,9 @@ public final class GraphDirectoryConfig {
     public static final String REQUEST_TIMEOUT = "graph.requestTimeout";
     public static final String AUTHORITY_URL = "graph.authorityUrl";
     public static final String BASE_URL = "graph.baseUrl";
+    public static final String EXCEPTIONS_SENDERS = "graph.exceptions." + Exemptions.SENDERS;
+    public static final String EXCEPTIONS_RECIPIENTS = "graph.exceptions." + Exemptions.RECIPIENTS;
+    public static final String EXCEPTIONS_DOMAINS = "graph.exceptions." + Exemptions.DOMAINS;
 
     public static final String DEFAULT_DAY_ONE = "BT-IntegrationPro-DayOne";
     public static final String DEFAULT_DAY_TWO = "BT-IntegrationPro-DayTwo";
@@ -100,10 +114,12 @@ public final class GraphDirectoryConfig {
     private final Duration requestTimeout;
     private final URI authorityUrl;
     private final URI baseUrl;
+    private final Exemptions exemptions;
 
     private GraphDirectoryConfig(Map<Tenant, TenantConfig> tenants, Map<Group, String> groups, MatchRule match,
                                  Duration syncInterval, Optional<Path> snapshotFile, Duration staleAfter,
-                                 Duration requestTimeout, URI authorityUrl, URI baseUrl) {
+                                 Duration requestTimeout, URI authorityUrl, URI baseUrl, Exemptions exemptions) {
+        this.exemptions = exemptions;
         this.tenants = tenants;
         this.groups = groups;
         this.match = match;
@@ -123,7 +139,7 @@ public final class GraphDirectoryConfig {
             }
         }
         return keys.add(GROUP_DAY_ONE, GROUP_DAY_TWO, MATCH, SYNC_INTERVAL, SNAPSHOT_FILE, STALE_AFTER,
-            REQUEST_TIMEOUT, AUTHORITY_URL, BASE_URL).build();
+            REQUEST_TIMEOUT, AUTHORITY_URL, BASE_URL, EXCEPTIONS_SENDERS, EXCEPTIONS_RECIPIENTS, EXCEPTIONS_DOMAINS).build();
     }
 
     /** {@code graph.source.tenantId} and the like. */
@@ -200,7 +216,10 @@ public final class GraphDirectoryConfig {
         });
         URI authority = url(values, AUTHORITY_URL, DEFAULT_AUTHORITY_URL);
         URI base = url(values, BASE_URL, DEFAULT_BASE_URL);
-        return new GraphDirectoryConfig(tenants, groups, match, interval, snapshotFile, staleAfter, timeout, authority, base);
+        Exemptions exemptions = Exemptions.of(patterns(values, EXCEPTIONS_SENDERS), patterns(values, EXCEPTIONS_RECIPIENTS),
+            exemptDomains(values));
+        return new GraphDirectoryConfig(tenants, groups, match, interval, snapshotFile, staleAfter, timeout, authority, base,
+            exemptions);
     }
 
     /**
@@ -275,6 +294,30 @@ public final class GraphDirectoryConfig {
             throw new IllegalArgumentException(key + ": no domain in '" + value + "'");
         }
         return result;
+    }
+
+    private static List<ExemptionPattern> patterns(Function<String, Optional<String>> values, String key) {
+        List<ExemptionPattern> patterns = new ArrayList<>();
+        for (String entry : Splitter.on(',').trimResults().omitEmptyStrings().split(values.apply(key).orElse(""))) {
+            ExemptionPattern pattern = parse(key, entry, ExemptionPattern::parse);
+            if (patterns.contains(pattern)) {
+                throw new IllegalArgumentException(key + ": '" + entry + "' is listed twice");
+            }
+            patterns.add(pattern);
+        }
+        return patterns;
+    }
+
+    private static List<Domain> exemptDomains(Function<String, Optional<String>> values) {
+        List<Domain> domains = new ArrayList<>();
+        for (String name : Splitter.on(',').trimResults().omitEmptyStrings().split(values.apply(EXCEPTIONS_DOMAINS).orElse(""))) {
+            Domain domain = parse(EXCEPTIONS_DOMAINS, name, Domain::of);
+            if (domains.contains(domain)) {
+                throw new IllegalArgumentException(EXCEPTIONS_DOMAINS + ": '" + name + "' is listed twice");
+            }
+            domains.add(domain);
+        }
+        return domains;
     }
 
     private static String required(Function<String, Optional<String>> values, String key) {
@@ -374,6 +417,11 @@ public final class GraphDirectoryConfig {
 
     public URI baseUrl() {
         return baseUrl;
+    }
+
+    /** The {@code graph.exceptions.*} lists; {@link Exemptions#none()} when none is set. */
+    public Exemptions exemptions() {
+        return exemptions;
     }
 
     @Override

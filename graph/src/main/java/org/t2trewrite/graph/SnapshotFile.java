@@ -21,6 +21,8 @@ import org.t2trewrite.core.Group;
 import org.t2trewrite.core.Person;
 import org.t2trewrite.core.Tenant;
 import org.t2trewrite.core.directory.DirectorySnapshot;
+import org.t2trewrite.core.directory.ExemptionPattern;
+import org.t2trewrite.core.directory.Exemptions;
 import org.t2trewrite.core.directory.Tenants;
 
 import com.fasterxml.jackson.core.JsonEncoding;
@@ -34,24 +36,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * A versioned JSON document, written to a temporary file and moved into place atomically: a crash while
  * writing leaves the previous file intact.
  *
- * <p>Holds addresses and group membership only, never credentials or tokens. Does not decide whether a
+ * <p>Holds addresses, group membership and the exceptions ({@code "exceptions"}: what {@code t2t-rewrite explain}
+ * reads; the relay itself uses the configured ones), never credentials or tokens. A file without
+ * {@code "exceptions"} (written before they existed) reads as none. Does not decide whether a
  * snapshot is too old to use: {@link GraphDirectory} reports its age.
  */
-final class SnapshotFile {
+public final class SnapshotFile {
     private static final int FORMAT = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
 
-    SnapshotFile(Path file) {
+    public SnapshotFile(Path file) {
         this.file = Objects.requireNonNull(file);
     }
 
-    Path path() {
+    public Path path() {
         return file;
     }
 
-    void write(DirectorySnapshot snapshot) throws IOException {
+    public void write(DirectorySnapshot snapshot) throws IOException {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try (OutputStream out = Files.newOutputStream(temporary);
              JsonGenerator json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
@@ -81,6 +85,24 @@ final class SnapshotFile {
                 json.writeEndObject();
             }
             json.writeEndArray();
+            Exemptions exemptions = snapshot.exemptions();
+            json.writeObjectFieldStart("exceptions");
+            json.writeArrayFieldStart(Exemptions.SENDERS);
+            for (ExemptionPattern pattern : exemptions.senders()) {
+                json.writeString(pattern.toString());
+            }
+            json.writeEndArray();
+            json.writeArrayFieldStart(Exemptions.RECIPIENTS);
+            for (ExemptionPattern pattern : exemptions.recipients()) {
+                json.writeString(pattern.toString());
+            }
+            json.writeEndArray();
+            json.writeArrayFieldStart(Exemptions.DOMAINS);
+            for (Domain domain : exemptions.domains()) {
+                json.writeString(domain.name());
+            }
+            json.writeEndArray();
+            json.writeEndObject();
             json.writeEndObject();
         }
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -99,7 +121,7 @@ final class SnapshotFile {
      *
      * @throws IOException when the file cannot be read or is not a snapshot this version wrote
      */
-    java.util.Optional<DirectorySnapshot> read() throws IOException {
+    public java.util.Optional<DirectorySnapshot> read() throws IOException {
         JsonNode root;
         try (InputStream in = Files.newInputStream(file)) {
             root = JSON.readTree(in);
@@ -121,7 +143,10 @@ final class SnapshotFile {
                     addresses(person.path("sourceAliases")), addresses(person.path("targetAliases")),
                     Tenant.parse(person.path("mailbox").asText()), groups));
             }
-            return java.util.Optional.of(DirectorySnapshot.of(tenants, people, Instant.parse(root.path("asOf").asText())));
+            JsonNode exceptions = root.path("exceptions");
+            Exemptions exemptions = Exemptions.of(patterns(exceptions.path(Exemptions.SENDERS)),
+                patterns(exceptions.path(Exemptions.RECIPIENTS)), new ArrayList<>(domains(exceptions.path(Exemptions.DOMAINS))));
+            return java.util.Optional.of(DirectorySnapshot.of(tenants, people, exemptions, Instant.parse(root.path("asOf").asText())));
         } catch (RuntimeException e) {
             throw new IOException(file + " is not a valid snapshot: " + e.getMessage(), e);
         }
@@ -133,6 +158,14 @@ final class SnapshotFile {
             domains.add(Domain.of(domain.asText()));
         }
         return domains;
+    }
+
+    private static List<ExemptionPattern> patterns(JsonNode array) {
+        List<ExemptionPattern> patterns = new ArrayList<>();
+        for (JsonNode pattern : array) {
+            patterns.add(ExemptionPattern.parse(pattern.asText()));
+        }
+        return patterns;
     }
 
     private static List<Address> addresses(JsonNode array) {

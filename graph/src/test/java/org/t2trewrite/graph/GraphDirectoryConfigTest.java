@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,6 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.t2trewrite.core.Group;
+import org.t2trewrite.core.Domain;
+import org.t2trewrite.core.directory.ExemptionPattern;
+import org.t2trewrite.core.directory.Exemptions;
 import org.t2trewrite.core.Tenant;
 
 class GraphDirectoryConfigTest {
@@ -56,6 +60,22 @@ class GraphDirectoryConfigTest {
     }
 
     @Test
+    void readsTheExceptionLists() {
+        keys.put("graph.exceptions.senders", "noreply*@source.example, alerts@*");
+        keys.put("graph.exceptions.recipients", "approvals@target.example");
+        keys.put("graph.exceptions.domains", "apps.example");
+
+        assertThat(config().exemptions()).isEqualTo(Exemptions.of(
+            List.of(ExemptionPattern.parse("noreply*@source.example"), ExemptionPattern.parse("alerts@*")),
+            List.of(ExemptionPattern.parse("approvals@target.example")), List.of(Domain.of("apps.example"))));
+    }
+
+    @Test
+    void hasNoExceptionsByDefault() {
+        assertThat(config().exemptions()).isEqualTo(Exemptions.none());
+    }
+
+    @Test
     void functionFormReadsTheSameKeys() {
         GraphDirectoryConfig config = GraphDirectoryConfig.from(key -> Optional.ofNullable(keys.get(key)));
 
@@ -91,6 +111,11 @@ class GraphDirectoryConfigTest {
         "graph.source.tenantId | a/b | graph.source.tenantId: not a tenant id",
         "graph.source.clientSecretEnv | NOT_SET | set exactly one of graph.source.clientSecretFile",
         "graph.snapshotFile | /no/such/dir/s.json | graph.snapshotFile: directory of '/no/such/dir/s.json' does not exist",
+        "graph.exceptions.senders | noreply | graph.exceptions.senders: 'noreply': 'noreply' is not an address",
+        "graph.exceptions.recipients | '*@*' | graph.exceptions.recipients: '*@*': '*@*' would exempt every address",
+        "graph.exceptions.recipients | 'a@x.example, A@X.example' | graph.exceptions.recipients: 'A@X.example' is listed twice",
+        "graph.exceptions.domains | apps example | graph.exceptions.domains: 'apps example'",
+        "graph.exception.senders | a@x.example | unknown key graph.exception.senders",
     })
     void badValueIsRejectedNamingTheKey(String key, String value, String message) {
         keys.put("graph.source.domains", "source.example");

@@ -294,6 +294,34 @@ class GraphDirectoryTest {
     }
 
     @Test
+    void servesTheConfiguredExceptionsAndPersistsThemForExplain() throws Exception {
+        fixture.with("graph.snapshotFile", temp.resolve("snapshot.json").toString());
+        fixture.with("graph.exceptions.recipients", "alice@target.example");
+        DirectorySnapshot synced = synced();
+        assertThat(synced.exemptions().recipient(Address.parse("alice@target.example")).isExempt()).isTrue();
+
+        DirectorySnapshot persisted = new SnapshotFile(temp.resolve("snapshot.json")).read().orElseThrow();
+        assertThat(persisted.exemptions()).isEqualTo(synced.exemptions());
+        assertThat(persisted.people()).containsExactlyInAnyOrderElementsOf(synced.people());
+    }
+
+    @Test
+    void restartServesThePersistedSnapshotWithTheExceptionsConfiguredNow() throws Exception {
+        fixture.with("graph.snapshotFile", temp.resolve("snapshot.json").toString());
+        fixture.with("graph.exceptions.recipients", "alice@target.example");
+        synced();
+        directory.close();
+        fixture.graph.down(true);
+        fixture.with("graph.exceptions.recipients", "bob@target.example");
+
+        directory = GraphDirectory.manual(fixture.config(), sleeper, clock);
+        assertThat(directory.syncOnce()).isFalse();
+
+        assertThat(directory.snapshot().exemptions().recipient(Address.parse("bob@target.example")).isExempt()).isTrue();
+        assertThat(directory.snapshot().exemptions().recipient(Address.parse("alice@target.example")).isExempt()).isFalse();
+    }
+
+    @Test
     void restartDuringOutageServesThePersistedSnapshot() throws Exception {
         fixture.with("graph.snapshotFile", temp.resolve("snapshot.json").toString());
         DirectorySnapshot before = synced();

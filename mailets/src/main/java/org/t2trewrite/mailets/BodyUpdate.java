@@ -12,6 +12,7 @@ import org.t2trewrite.core.header.HeaderSection;
 import org.t2trewrite.core.header.Replacement;
 import org.t2trewrite.core.mime.PartProblem;
 import org.t2trewrite.core.report.DeliveryReportRewrite;
+import org.t2trewrite.glue.DecisionLog;
 import org.t2trewrite.glue.MessageBytes;
 
 /**

@@ -7,6 +7,7 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.t2trewrite.core.header.HeaderRewrite;
+import org.t2trewrite.glue.DecisionLog;
 import org.t2trewrite.glue.MailMessages;
 import org.t2trewrite.glue.MessageBytes;
 import org.t2trewrite.glue.RewriteAttributes;

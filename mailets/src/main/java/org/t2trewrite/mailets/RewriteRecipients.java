@@ -22,6 +22,7 @@ import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.header.AddressMapper;
 import org.t2trewrite.core.rewrite.AddressRules;
 import org.t2trewrite.core.rewrite.RecipientRewrite;
+import org.t2trewrite.glue.DecisionLog;
 import org.t2trewrite.glue.Envelope;
 import org.t2trewrite.glue.MailMessages;
 import org.t2trewrite.glue.MessageBytes;
@@ -41,6 +42,9 @@ import org.t2trewrite.glue.PinnedSnapshots;
  * redirected recipients. Null-sender mail (bounces, receipts) is redirected like any other; its
  * sender stays null. Recipients of no eligible person, of a person in both groups (a conflict)
  * and of a person already addressed in their mailbox's tenant are kept. Idempotent.
+ *
+ * <p>Exceptions: a mail from an exempt sender is left as it came; an exempt recipient is never
+ * redirected (and {@code IsRedirectedRecipient} never selects it); logged as {@code rule=exempt}.
  *
  * <p>Metrics (James's {@link MetricFactory}; WebAdmin {@code /metrics} adds {@code _total}):
  * {@value #REWRITTEN_METRIC} counts the mails (copies) it redirected, {@value #REDIRECTED_METRIC}
@@ -87,8 +91,12 @@ public class RewriteRecipients extends GenericMailet {
     public void service(Mail mail) throws MessagingException {
         DirectorySnapshot snapshot = snapshots.forMail(mail);
         MessageBytes message = MailMessages.read(mail);
-        RecipientRewrite rewrite = RecipientRewrite.apply(snapshot, message.header(),
+        RecipientRewrite rewrite = RecipientRewrite.apply(snapshot, message.header(), Envelope.sender(mail),
             Envelope.recipients(mail.getRecipients()));
+        if (rewrite.exemption().isExempt()) {
+            LOGGER.info("mail={} rule=exempt by=RewriteRecipients {}: not redirected", mail.getName(), rewrite.exemption());
+            return;
+        }
 
         BodyUpdate body = rewrite.redirected().isEmpty()
             ? BodyUpdate.none()

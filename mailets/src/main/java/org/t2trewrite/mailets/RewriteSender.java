@@ -16,11 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.t2trewrite.core.Address;
 import org.t2trewrite.core.Domain;
-import org.t2trewrite.core.Group;
 import org.t2trewrite.core.directory.DirectorySnapshot;
-import org.t2trewrite.core.directory.Lookup;
+import org.t2trewrite.core.directory.Exemptions;
 import org.t2trewrite.core.rewrite.AddressRules;
 import org.t2trewrite.core.rewrite.SenderRewrite;
+import org.t2trewrite.glue.DecisionLog;
 import org.t2trewrite.glue.Envelope;
 import org.t2trewrite.glue.MailMessages;
 import org.t2trewrite.glue.MessageBytes;
@@ -53,6 +53,13 @@ import org.t2trewrite.glue.RewriteAttributes;
  * is an eligible person's presented address: a kept mail re-injected, a James retry) gets the
  * same mark, so that it is signed exactly as if it had passed once. Idempotent: a second run
  * changes nothing.
+ *
+ * <p>Exceptions (the directory's {@code exceptions}): a mail from an exempt sender is left exactly
+ * as it came and is not marked for signing. A mail that still carries an exempt recipient (the
+ * mailet matched with {@code All} or a foreign matcher, so nobody split it off) is not rewritten
+ * either, logged at WARN: the exempt recipient wins, because the header is shared by every
+ * recipient. Our matchers give exempt recipients a copy of their own, so this does not happen
+ * with them. Both are logged as {@code rule=exempt}.
  *
  * <p>Metrics (James's {@link MetricFactory}; WebAdmin {@code /metrics} adds {@code _total}):
  * {@value #REWRITTEN_METRIC} counts mails whose addresses it changed (not those already
@@ -97,6 +104,19 @@ public class RewriteSender extends GenericMailet {
         MessageBytes message = MailMessages.read(mail);
         Optional<Address> sender = Envelope.sender(mail);
         SenderRewrite rewrite = SenderRewrite.apply(snapshot, message.header(), sender);
+        if (rewrite.exemption().isExempt()) {
+            LOGGER.info("mail={} rule=exempt by=RewriteSender sender={} {}: not rewritten, not signed", mail.getName(),
+                sender.map(Address::toString).orElse("<>"), rewrite.exemption());
+            return;
+        }
+        Exemptions.Decision recipients = snapshot.exemptions().decide(message.senderIdentity(sender), sender,
+            Envelope.recipients(mail.getRecipients()));
+        if (recipients.any()) {
+            LOGGER.warn(DecisionLog.exemption(mail.getName(), "RewriteSender", "sender rewrite", recipients)
+                + " shares this copy with other recipients: nothing rewritten; match with IsDayOneMember/IsDayTwoMember"
+                + " to give exempt recipients their own copy");
+            return;
+        }
 
         BodyUpdate body = BodyUpdate.apply(mail, message, rewrite.headers().section(), AddressRules.presented(snapshot),
             "sender", LOGGER);
@@ -104,7 +124,7 @@ public class RewriteSender extends GenericMailet {
         if (!rewrite.changed() && !body.changed()) {
             // Already presented (a kept mail re-injected, a retry): signed as if it had passed once.
             // Nothing changed, so the identity is the one the matcher computed, held with the message.
-            Optional<Domain> presented = presentedDomain(snapshot, message.senderIdentity(sender));
+            Optional<Domain> presented = SenderRewrite.alreadyPresentedDomain(snapshot, message.senderIdentity(sender));
             presented.ifPresent(domain -> markForSigning(mail, domain));
             LOGGER.info("mail={} rule=sender unchanged sender={} signing-domain={}", mail.getName(),
                 sender.map(Address::toString).orElse("<>"), presented.map(Object::toString).orElse("-"));
@@ -121,18 +141,6 @@ public class RewriteSender extends GenericMailet {
             sender.map(Address::toString).orElse("<>"), rewrite.sender().map(Address::toString).orElse("<>"),
             DecisionLog.replacements(rewrite.headers().replacements()), DecisionLog.replacements(body.replacements()),
             signingDomain.map(Object::toString).orElse("-"));
-    }
-
-    /**
-     * The domain to sign an unchanged mail for: that of its sender identity when the identity is
-     * an eligible person's presented address (the mail was rewritten before, by us).
-     */
-    private static Optional<Domain> presentedDomain(DirectorySnapshot snapshot, Optional<Address> identity) {
-        return identity.filter(address -> {
-            Lookup lookup = snapshot.lookup(address);
-            Optional<Group> group = lookup.person().flatMap(person -> person.eligibility().group());
-            return group.isPresent() && lookup.tenant().equals(Optional.of(group.get().presentedTenant()));
-        }).map(Address::domain);
     }
 
     private static void markForSigning(Mail mail, Domain domain) {

@@ -1,6 +1,7 @@
 package org.t2trewrite.matchers;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 import javax.mail.MessagingException;
@@ -14,6 +15,9 @@ import org.t2trewrite.core.Address;
 import org.t2trewrite.core.Eligibility;
 import org.t2trewrite.core.Group;
 import org.t2trewrite.core.directory.DirectorySnapshot;
+import org.t2trewrite.core.plan.Selection;
+import org.t2trewrite.core.plan.Selections;
+import org.t2trewrite.glue.DecisionLog;
 import org.t2trewrite.glue.Envelope;
 import org.t2trewrite.glue.MailMessages;
 import org.t2trewrite.glue.MatcherCondition;
@@ -26,6 +30,11 @@ import com.google.common.collect.ImmutableList;
  * sender identity (first {@code From} address, else the envelope sender) and matches all
  * recipients or none; with the condition {@code recipients} it returns the recipients that are
  * members. A person in both groups is a conflict: never matched, logged at WARN.
+ *
+ * <p>Exceptions (the directory's {@code exceptions}): a mail whose sender is exempt matches
+ * nothing; an exempt recipient is never returned, so James gives it a copy of its own that the
+ * mailet does not see. Each exemption that changes the answer is logged at INFO
+ * ({@code rule=exempt}).
  */
 abstract class GroupMemberMatcher extends GenericMatcher {
     static final String RECIPIENTS_CONDITION = "recipients";
@@ -48,16 +57,21 @@ abstract class GroupMemberMatcher extends GenericMatcher {
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
         DirectorySnapshot snapshot = snapshots.forMail(mail);
-        if (byRecipients) {
-            return mail.getRecipients().stream()
-                .filter(recipient -> isMember(snapshot, Envelope.toAddress(recipient), mail))
-                .collect(ImmutableList.toImmutableList());
-        }
         Optional<Address> sender = MailMessages.senderIdentity(mail);
-        if (sender.isPresent() && isMember(snapshot, sender.get(), mail)) {
-            return mail.getRecipients();
+        List<Address> recipients = Envelope.recipients(mail.getRecipients());
+        Selection selection;
+        if (byRecipients) {
+            List<Address> members = recipients.stream()
+                .filter(recipient -> isMember(snapshot, recipient, mail))
+                .collect(ImmutableList.toImmutableList());
+            selection = Selection.ofExemptions(members, snapshot.exemptions().decide(sender, Envelope.sender(mail), members));
+        } else {
+            sender.ifPresent(identity -> isMember(snapshot, identity, mail));
+            selection = Selections.senderInGroup(snapshot, group, sender, Envelope.sender(mail), recipients);
         }
-        return ImmutableList.of();
+        selection.exemption().ifPresent(exemption ->
+            LOGGER.info(DecisionLog.exemption(mail.getName(), getMatcherInfo(), "sender rewrite", exemption)));
+        return Envelope.select(mail, selection.selected());
     }
 
     private boolean isMember(DirectorySnapshot snapshot, Address address, Mail mail) {

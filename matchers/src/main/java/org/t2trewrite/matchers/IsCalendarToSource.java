@@ -12,12 +12,11 @@ import org.apache.mailet.base.GenericMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.t2trewrite.core.Address;
-import org.t2trewrite.core.Eligibility;
-import org.t2trewrite.core.Person;
-import org.t2trewrite.core.Tenant;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.calendar.CalendarRewrite;
-import org.t2trewrite.core.directory.Lookup;
+import org.t2trewrite.core.plan.Selection;
+import org.t2trewrite.core.plan.Selections;
+import org.t2trewrite.glue.DecisionLog;
 import org.t2trewrite.glue.Envelope;
 import org.t2trewrite.glue.MailMessages;
 import org.t2trewrite.glue.MatcherCondition;
@@ -55,6 +54,10 @@ import com.google.common.collect.ImmutableList;
  * <p>On failure: an unavailable directory throws {@code MessagingException} (onMatchException;
  * by default the mail is kept by the {@code error} processor).
  *
+ * <p>Exceptions: a mail from an exempt sender selects nothing; an exempt recipient is never
+ * selected (its copy is left alone further down: no matcher returns it); logged as
+ * {@code rule=exempt} when it would have been selected.
+ *
  * <p>The selected recipients' copy keeps the sender's target address in the header and in the
  * invitation alike: nothing in {@code t2t-to-source} rewrites it.
  *
@@ -83,26 +86,27 @@ public class IsCalendarToSource extends GenericMatcher {
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
         DirectorySnapshot snapshot = snapshots.forMail(mail);
         Optional<Address> sender = MailMessages.senderIdentity(mail);
-        if (sender.isEmpty() || snapshot.eligibility(sender.get()) != Eligibility.DAY_TWO) {
-            return ImmutableList.of();
+        MessagingException[] failure = new MessagingException[1];
+        Selection selection = Selections.calendarToSource(snapshot, sender, Envelope.sender(mail),
+            Envelope.recipients(mail.getRecipients()), invitesOnly, () -> {
+                try {
+                    return carriesCalendar(mail);
+                } catch (MessagingException e) {
+                    failure[0] = e;
+                    return false;
+                }
+            });
+        if (failure[0] != null) {
+            throw failure[0];
         }
-        ImmutableList<MailAddress> toSource = mail.getRecipients().stream()
-            .filter(recipient -> mailboxInSource(snapshot, Envelope.toAddress(recipient)))
-            .collect(ImmutableList.toImmutableList());
-        if (toSource.isEmpty() || (invitesOnly && !carriesCalendar(mail))) {
+        selection.exemption().ifPresent(exemption ->
+            LOGGER.info(DecisionLog.exemption(mail.getName(), getMatcherInfo(), "calendar copy", exemption)));
+        if (selection.isEmpty()) {
             return ImmutableList.of();
         }
         LOGGER.info("mail={} rule=calendar-to-source sender={} recipients={} keep the sender's address",
-            mail.getName(), sender.get(), toSource);
-        return toSource;
-    }
-
-    private static boolean mailboxInSource(DirectorySnapshot snapshot, Address recipient) {
-        Lookup lookup = snapshot.lookup(recipient);
-        if (lookup.isFound()) {
-            return lookup.person().map(Person::mailbox).orElseThrow() == Tenant.SOURCE;
-        }
-        return snapshot.tenants().tenantOf(recipient.domain()).equals(Optional.of(Tenant.SOURCE));
+            mail.getName(), sender.orElseThrow(), selection.selected());
+        return Envelope.select(mail, selection.selected());
     }
 
     private static boolean carriesCalendar(Mail mail) throws MessagingException {

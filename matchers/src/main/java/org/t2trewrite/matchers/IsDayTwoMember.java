@@ -22,6 +22,9 @@ import org.t2trewrite.glue.PinnedSnapshots;
  * matcher's {@code onMatchException} (default: the mail goes to the {@code error} processor,
  * which keeps it). Never "not a member" by default.
  *
+ * <p>Exceptions: a mail from an exempt sender matches nothing; exempt recipients are never
+ * returned (James gives them a copy of their own, not rewritten); logged as {@code rule=exempt}.
+ *
  * <p>Limitations: a person in both groups never matches (logged at WARN); membership is as fresh
  * as the directory's snapshot.
  */

@@ -8,14 +8,17 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.t2trewrite.core.directory.DirectorySnapshot;
-import org.t2trewrite.core.header.AddressMapper;
-import org.t2trewrite.core.rewrite.AddressRules;
+import org.t2trewrite.core.plan.Selection;
+import org.t2trewrite.core.plan.Selections;
+import org.t2trewrite.glue.DecisionLog;
 import org.t2trewrite.glue.Envelope;
+import org.t2trewrite.glue.MailMessages;
 import org.t2trewrite.glue.MatcherCondition;
 import org.t2trewrite.glue.PinnedSnapshots;
 
-import com.google.common.collect.ImmutableList;
 
 /**
  * Selects the recipients that {@code RewriteRecipients} redirects: eligible people (DayOne or
@@ -26,12 +29,17 @@ import com.google.common.collect.ImmutableList;
  * <mailet match="org.t2trewrite.matchers.IsRedirectedRecipient" class="org.t2trewrite.mailets.RewriteRecipients"/>
  * }</pre>
  *
+ * <p>Exceptions: an exempt recipient is never selected, nor any recipient of a mail from an
+ * exempt sender; logged as {@code rule=exempt} when one would have been redirected.
+ *
  * <p>Condition: none (any condition stops James at start-up).
  *
  * <p>On failure: an unavailable directory throws {@code MessagingException} (onMatchException;
  * by default the mail is kept by the {@code error} processor).
  */
 public class IsRedirectedRecipient extends GenericMatcher {
+    private static final Logger LOGGER = LoggerFactory.getLogger(IsRedirectedRecipient.class);
+
     private final PinnedSnapshots snapshots;
 
     @Inject
@@ -47,10 +55,11 @@ public class IsRedirectedRecipient extends GenericMatcher {
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
         DirectorySnapshot snapshot = snapshots.forMail(mail);
-        AddressMapper home = AddressRules.mailboxHome(snapshot);
-        return mail.getRecipients().stream()
-            .filter(recipient -> home.replacementFor(Envelope.toAddress(recipient)).isPresent())
-            .collect(ImmutableList.toImmutableList());
+        Selection selection = Selections.redirected(snapshot, MailMessages.senderIdentity(mail), Envelope.sender(mail),
+            Envelope.recipients(mail.getRecipients()));
+        selection.exemption().ifPresent(exemption ->
+            LOGGER.info(DecisionLog.exemption(mail.getName(), getMatcherInfo(), "redirect", exemption)));
+        return Envelope.select(mail, selection.selected());
     }
 
     @Override

@@ -10,12 +10,14 @@ import org.apache.james.modules.RunArgumentsModule;
 import org.apache.james.modules.server.JMXServerModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.t2trewrite.runtime.smtp.RelaySmtpModule;
 
 /**
  * The relay's server: James 3.8.1's memory server as published, started as
- * {@code MemoryJamesServerMain} starts it, with one change: its mail queues (spool, outgoing) are
+ * {@code MemoryJamesServerMain} starts it, with two changes: its mail queues (spool, outgoing) are
  * on disk ({@link DurableMailQueueModule}), so that a mail answered {@code 250} survives a crash
- * or a restart. Configuration, extensions ({@code extensions-jars/}, {@code extensions.properties})
+ * or a restart; and its SMTP server never relays a message with a line cut out
+ * ({@link org.t2trewrite.runtime.smtp.RelaySmtpServer}). Configuration, extensions ({@code extensions-jars/}, {@code extensions.properties})
  * and the working directory ({@code -Dworking.directory}) are read exactly as the memory server
  * reads them.
  *
@@ -41,7 +43,7 @@ public final class RelayServerMain implements JamesServerMain {
     static GuiceJamesServer createServer(MemoryJamesConfiguration configuration, String... args) {
         return MemoryJamesServerMain.createServer(configuration)
             .combineWith(new FakeSearchMailboxModule(), new JMXServerModule())
-            .overrideWith(new DurableMailQueueModule())
+            .overrideWith(new DurableMailQueueModule(), new RelaySmtpModule())
             .overrideWith(new RunArgumentsModule(args));
     }
 }

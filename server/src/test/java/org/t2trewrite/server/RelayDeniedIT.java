@@ -35,4 +35,26 @@ class RelayDeniedIT {
             assertThat(reply.code()).as("reply %s", reply).isEqualTo(550);
         }
     }
+
+    /**
+     * The relay's one local domain, {@code localhost}, in every form a client can write it
+     * (issue 13: these were accepted from anyone and stored in {@code kept/local}).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"postmaster@localhost", "postmaster", "root@localhost", "ext%external.example@localhost",
+        "\"ext@external.example\"@localhost", "POSTMASTER@LOCALHOST", "@localhost:ext@external.example"})
+    void refusesLocalAddressesFromAnUnauthorisedClientAndStoresNothing(String recipient) throws Exception {
+        try (SmtpClient client = SmtpClient.connect(RELAY.smtpPort())) {
+            assertThat(client.command("MAIL FROM:<someone@external.example>").isPositive()).isTrue();
+
+            SmtpClient.Reply reply = client.command("RCPT TO:<" + recipient + ">");
+
+            // 553 5.1.3: James refuses the source-route form as syntax before any hook sees it.
+            assertThat(reply.code()).as("reply %s", reply).isIn(550, 553);
+            assertThat(reply.text()).containsAnyOf("5.1.1", "5.1.3");
+            assertThat(client.command("DATA").code()).as("DATA without an accepted recipient").isBetween(500, 599);
+        }
+        assertThat(RELAY.webAdmin().kept("local")).isEmpty();
+        assertThat(RELAY.webAdmin().kept("relay-denied")).isEmpty();
+    }
 }

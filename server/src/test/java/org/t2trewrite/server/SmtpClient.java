@@ -36,6 +36,10 @@ final class SmtpClient implements AutoCloseable {
             return code;
         }
 
+        String text() {
+            return text;
+        }
+
         boolean isPositive() {
             return code >= 200 && code < 400;
         }

@@ -22,26 +22,38 @@ import com.google.common.collect.ImmutableMap;
  *
  * <p>Built with {@link #of}, which rejects an address claimed by two people or an address
  * whose domain belongs to the other tenant: such a directory cannot be acted on safely.
+ *
+ * <p>Carries the directory's {@link Exemptions} (none unless the directory configures some), so
+ * that the exceptions in force are those of the snapshot a mail is decided on.
  */
 public final class DirectorySnapshot {
     private final Tenants tenants;
     private final List<Person> people;
     private final Map<Address, Lookup> index;
     private final Instant asOf;
+    private final Exemptions exemptions;
 
-    private DirectorySnapshot(Tenants tenants, List<Person> people, Map<Address, Lookup> index, Instant asOf) {
+    private DirectorySnapshot(Tenants tenants, List<Person> people, Map<Address, Lookup> index, Instant asOf,
+                              Exemptions exemptions) {
         this.tenants = tenants;
         this.people = people;
         this.index = index;
         this.asOf = asOf;
+        this.exemptions = exemptions;
+    }
+
+    /** A snapshot without exceptions. See {@link #of(Tenants, Collection, Exemptions, Instant)}. */
+    public static DirectorySnapshot of(Tenants tenants, Collection<Person> people, Instant asOf) {
+        return of(tenants, people, Exemptions.none(), asOf);
     }
 
     /**
      * @throws IllegalArgumentException naming the address when two people share one, or when an
      *         address of one tenant is in a domain accepted by the other
      */
-    public static DirectorySnapshot of(Tenants tenants, Collection<Person> people, Instant asOf) {
+    public static DirectorySnapshot of(Tenants tenants, Collection<Person> people, Exemptions exemptions, Instant asOf) {
         Objects.requireNonNull(tenants, "tenants");
+        Objects.requireNonNull(exemptions, "exemptions");
         Objects.requireNonNull(asOf, "asOf");
         Map<Address, Lookup> index = new HashMap<>();
         for (Person person : people) {
@@ -60,7 +72,17 @@ public final class DirectorySnapshot {
                 }
             }
         }
-        return new DirectorySnapshot(tenants, ImmutableList.copyOf(people), ImmutableMap.copyOf(index), asOf);
+        return new DirectorySnapshot(tenants, ImmutableList.copyOf(people), ImmutableMap.copyOf(index), asOf, exemptions);
+    }
+
+    /** The same snapshot with other exceptions (e.g. the configured ones over a persisted snapshot). */
+    public DirectorySnapshot withExemptions(Exemptions other) {
+        return new DirectorySnapshot(tenants, people, index, asOf, Objects.requireNonNull(other, "exemptions"));
+    }
+
+    /** The senders, recipients and domains never rewritten. */
+    public Exemptions exemptions() {
+        return exemptions;
     }
 
     public Tenants tenants() {

@@ -25,8 +25,10 @@ import org.t2trewrite.core.header.AddressMapper;
  *       that tenant holds, for a copy of a mail that goes there.</li>
  * </ul>
  *
- * <p>Neither rule touches people in no group, people in both groups (a configuration conflict:
- * never rewritten until fixed), or addresses nobody owns. Both are idempotent: an address they
+ * <p>No rule touches people in no group, people in both groups (a configuration conflict:
+ * never rewritten until fixed), addresses nobody owns, or addresses the directory's exceptions
+ * cover ({@link org.t2trewrite.core.directory.Exemptions#covers}: never rewritten, wherever they
+ * appear). Both are idempotent: an address they
  * produce maps to nothing.
  */
 public final class AddressRules {
@@ -34,7 +36,7 @@ public final class AddressRules {
     }
 
     public static AddressMapper presented(DirectorySnapshot snapshot) {
-        return address -> eligiblePerson(snapshot.lookup(address))
+        return address -> eligiblePerson(snapshot, address)
             .flatMap(person -> {
                 Tenant presented = person.eligibility().group().orElseThrow().presentedTenant();
                 return snapshot.lookup(address).tenant().filter(tenant -> tenant != presented)
@@ -43,18 +45,22 @@ public final class AddressRules {
     }
 
     public static AddressMapper mailboxHome(DirectorySnapshot snapshot) {
-        return address -> eligiblePerson(snapshot.lookup(address))
+        return address -> eligiblePerson(snapshot, address)
             .flatMap(person -> snapshot.lookup(address).tenant().filter(tenant -> tenant != person.mailbox())
                 .map(tenant -> person.address(person.mailbox())));
     }
 
     public static AddressMapper inTenant(DirectorySnapshot snapshot, Tenant tenant) {
-        return address -> eligiblePerson(snapshot.lookup(address))
+        return address -> eligiblePerson(snapshot, address)
             .flatMap(person -> snapshot.lookup(address).tenant().filter(found -> found != tenant)
                 .map(found -> person.address(tenant)));
     }
 
-    private static Optional<Person> eligiblePerson(Lookup lookup) {
+    private static Optional<Person> eligiblePerson(DirectorySnapshot snapshot, Address address) {
+        if (snapshot.exemptions().covers(address)) {
+            return Optional.empty();
+        }
+        Lookup lookup = snapshot.lookup(address);
         return lookup.person().filter(person -> person.eligibility() == Eligibility.DAY_ONE
             || person.eligibility() == Eligibility.DAY_TWO);
     }

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.t2trewrite.core.Address;
 import org.t2trewrite.core.directory.DirectorySnapshot;
+import org.t2trewrite.core.directory.Exemption;
 import org.t2trewrite.core.header.AddressHeaderRewriter;
 import org.t2trewrite.core.header.AddressMapper;
 import org.t2trewrite.core.header.HeaderRewrite;
@@ -30,6 +31,9 @@ import com.google.common.collect.ImmutableSet;
  * every recipient of the mail, so callers split the mail first (matcher
  * {@code IsRedirectedRecipient}) to keep other recipients' copies untouched. The envelope sender,
  * null or not, is never touched.
+ *
+ * <p>Exceptions: a mail whose sender is exempt is not rewritten at all ({@link #exemption()} says
+ * why); an exempt recipient is never redirected ({@link AddressRules} never maps it).
  */
 public final class RecipientRewrite {
     public static final Set<String> DESTINATION_FIELDS = ImmutableSet.of("To", "Cc");
@@ -37,15 +41,27 @@ public final class RecipientRewrite {
     private final List<Address> recipients;
     private final Map<Address, Address> redirected;
     private final HeaderRewrite headers;
+    private final Exemption exemption;
 
-    private RecipientRewrite(List<Address> recipients, Map<Address, Address> redirected, HeaderRewrite headers) {
+    private RecipientRewrite(List<Address> recipients, Map<Address, Address> redirected, HeaderRewrite headers,
+                             Exemption exemption) {
         this.recipients = recipients;
         this.redirected = redirected;
         this.headers = headers;
+        this.exemption = exemption;
     }
 
-    public static RecipientRewrite apply(DirectorySnapshot snapshot, HeaderSection header, List<Address> recipients) {
+    /**
+     * @param envelopeSender empty for the null sender; with the {@code From} identity, decides a sender exemption
+     */
+    public static RecipientRewrite apply(DirectorySnapshot snapshot, HeaderSection header, Optional<Address> envelopeSender,
+                                         List<Address> recipients) {
         Objects.requireNonNull(snapshot, "snapshot");
+        Exemption exemption = snapshot.exemptions().sender(SenderIdentity.of(header, envelopeSender), envelopeSender);
+        if (exemption.isExempt()) {
+            return new RecipientRewrite(ImmutableList.copyOf(recipients), ImmutableMap.of(),
+                AddressHeaderRewriter.rewrite(header, ImmutableSet.of(), found -> Optional.empty()), exemption);
+        }
         AddressMapper home = AddressRules.mailboxHome(snapshot);
         Map<Address, Address> redirected = new LinkedHashMap<>();
         List<Address> newRecipients = new ArrayList<>(recipients.size());
@@ -61,7 +77,8 @@ public final class RecipientRewrite {
         HeaderRewrite headers = redirected.isEmpty()
             ? AddressHeaderRewriter.rewrite(header, ImmutableSet.of(), onlyRedirected)
             : AddressHeaderRewriter.rewrite(header, DESTINATION_FIELDS, onlyRedirected);
-        return new RecipientRewrite(ImmutableList.copyOf(newRecipients), ImmutableMap.copyOf(redirected), headers);
+        return new RecipientRewrite(ImmutableList.copyOf(newRecipients), ImmutableMap.copyOf(redirected), headers,
+            Exemption.notExempt());
     }
 
     /** The envelope recipients after the rewrite, in their original order, without duplicates. */
@@ -77,6 +94,11 @@ public final class RecipientRewrite {
     /** The header after the rewrite, with what was replaced and the fields that could not be parsed. */
     public HeaderRewrite headers() {
         return headers;
+    }
+
+    /** Why the mail was left alone, when its sender is exempt; {@link Exemption#notExempt()} otherwise. */
+    public Exemption exemption() {
+        return exemption;
     }
 
     public boolean changed() {

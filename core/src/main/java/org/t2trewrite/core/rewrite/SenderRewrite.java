@@ -6,7 +6,11 @@ import java.util.Set;
 
 import org.t2trewrite.core.Address;
 import org.t2trewrite.core.Domain;
+import org.t2trewrite.core.Group;
 import org.t2trewrite.core.directory.DirectorySnapshot;
+import org.t2trewrite.core.directory.Exemption;
+import org.t2trewrite.core.directory.Exemptions;
+import org.t2trewrite.core.directory.Lookup;
 import org.t2trewrite.core.header.AddressHeaderParser;
 import org.t2trewrite.core.header.AddressHeaderRewriter;
 import org.t2trewrite.core.header.AddressMapper;
@@ -23,6 +27,10 @@ import com.google.common.collect.ImmutableSet;
  *
  * <p>A null envelope sender stays null: it is never "rewritten" into an address (RFC 5321
  * §4.5.5). Envelope recipients are not touched here (see {@link RecipientRewrite}).
+ *
+ * <p>A mail whose sender the directory's exceptions exempt ({@link Exemptions#sender}) is not
+ * rewritten at all, and {@link #exemption()} says why. Exempt recipients cannot be honoured here
+ * (the header is shared by all recipients): callers give them a copy of their own first.
  */
 public final class SenderRewrite {
     /** RFC 5322 §3.6.2/§3.6.6 originator fields, and the two receipt-request fields (RFC 8098 and the older Return-Receipt-To). */
@@ -38,13 +46,15 @@ public final class SenderRewrite {
     private final Optional<Address> senderBefore;
     private final Optional<Address> senderAfter;
     private final Optional<Domain> signingDomain;
+    private final Exemption exemption;
 
     private SenderRewrite(HeaderRewrite headers, Optional<Address> senderBefore, Optional<Address> senderAfter,
-                          Optional<Domain> signingDomain) {
+                          Optional<Domain> signingDomain, Exemption exemption) {
         this.headers = headers;
         this.senderBefore = senderBefore;
         this.senderAfter = senderAfter;
         this.signingDomain = signingDomain;
+        this.exemption = exemption;
     }
 
     /**
@@ -52,12 +62,34 @@ public final class SenderRewrite {
      */
     public static SenderRewrite apply(DirectorySnapshot snapshot, HeaderSection header, Optional<Address> envelopeSender) {
         Objects.requireNonNull(snapshot, "snapshot");
+        Exemption exemption = snapshot.exemptions().sender(SenderIdentity.of(header, envelopeSender), envelopeSender);
+        if (exemption.isExempt()) {
+            return new SenderRewrite(AddressHeaderRewriter.rewrite(header, ImmutableSet.of(), found -> Optional.empty()),
+                envelopeSender, envelopeSender, Optional.empty(), exemption);
+        }
         AddressMapper presented = AddressRules.presented(snapshot);
         HeaderRewrite headers = AddressHeaderRewriter.rewrite(header, ALL_FIELDS, presented);
         Optional<Address> newSender = envelopeSender.map(sender -> presented.replacementFor(sender).orElse(sender));
         boolean changed = headers.changed() || differ(newSender, envelopeSender);
         Optional<Domain> signingDomain = changed ? domainSpokenFor(headers.section(), newSender) : Optional.empty();
-        return new SenderRewrite(headers, envelopeSender, newSender, signingDomain);
+        return new SenderRewrite(headers, envelopeSender, newSender, signingDomain, exemption);
+    }
+
+    /**
+     * The domain to sign a mail for that needed no rewriting: that of its sender identity when the
+     * identity is an eligible person's presented address (the mail was rewritten before, by us: a
+     * kept mail re-injected, a James retry), so that it is signed exactly as if it had passed once.
+     * Empty otherwise, and for an exempt identity.
+     */
+    public static Optional<Domain> alreadyPresentedDomain(DirectorySnapshot snapshot, Optional<Address> identity) {
+        return identity.filter(address -> {
+            if (snapshot.exemptions().covers(address)) {
+                return false;
+            }
+            Lookup lookup = snapshot.lookup(address);
+            Optional<Group> group = lookup.person().flatMap(person -> person.eligibility().group());
+            return group.isPresent() && lookup.tenant().equals(Optional.of(group.get().presentedTenant()));
+        }).map(Address::domain);
     }
 
     /**
@@ -107,5 +139,10 @@ public final class SenderRewrite {
 
     public boolean changed() {
         return headers.changed() || senderChanged();
+    }
+
+    /** Why the mail was left alone, when its sender is exempt; {@link Exemption#notExempt()} otherwise. */
+    public Exemption exemption() {
+        return exemption;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -12,10 +13,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.t2trewrite.core.Address;
+import org.t2trewrite.core.Fixtures;
+import org.t2trewrite.core.directory.DirectorySnapshot;
+import org.t2trewrite.core.directory.ExemptionPattern;
+import org.t2trewrite.core.directory.Exemptions;
 import org.t2trewrite.core.header.AddressMapper;
 import org.t2trewrite.core.header.HeaderSection;
 import org.t2trewrite.core.header.Replacement;
 import org.t2trewrite.core.mime.PartProblem;
+import org.t2trewrite.core.rewrite.AddressRules;
 
 class DeliveryReportRewriteTest {
     private static final AddressMapper MAPPER = AddressMapper.of(Map.of(
@@ -46,6 +52,18 @@ class DeliveryReportRewriteTest {
             + "--r1\r\nContent-Description: Undelivered Message Headers\r\nContent-Type: text/rfc822-headers\r\n\r\n"
             + "From: \"Alice\" <alice@source.example>\r\nTo: " + returnedTo + "\r\nSubject: bob@source.example\r\n\r\n"
             + "--r1--\r\n";
+    }
+
+    @Test
+    void keepsAnExemptAddressInTheReportWhileRewritingTheOthers() {
+        DirectorySnapshot snapshot = Fixtures.scenarioDirectory().withExemptions(Exemptions.of(
+            List.of(), List.of(ExemptionPattern.parse("bob@source.example")), List.of()));
+        String body = postfixBounce("bob@source.example", "alice@source.example", "bob@source.example");
+
+        DeliveryReportRewrite rewrite = DeliveryReportRewrite.apply(REPORT, bytes(body), AddressRules.presented(snapshot));
+
+        assertThat(text(rewrite.body())).isEqualTo(postfixBounce("bob@source.example", "alice@target.example", "bob@source.example")
+            .replace("From: \"Alice\" <alice@source.example>", "From: \"Alice\" <alice@target.example>"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.t2trewrite.core.Fixtures.address;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.t2trewrite.core.Fixtures;
@@ -19,7 +20,7 @@ class RecipientRewriteTest {
     @Test
     void redirectsReplyBeforeCutoverToSourceMailbox() {
         RecipientRewrite rewrite = RecipientRewrite.apply(Fixtures.scenarioDirectory(),
-            header("From: Ext <ext@external.example>\r\nTo: Alice Smith <alice@target.example>\r\n"),
+            header("From: Ext <ext@external.example>\r\nTo: Alice Smith <alice@target.example>\r\n"), Optional.empty(),
             List.of(address("alice@target.example")));
 
         assertThat(rewrite.recipients()).containsExactly(address("alice@source.example"));
@@ -30,7 +31,7 @@ class RecipientRewriteTest {
     @Test
     void redirectsReplyAfterCutoverToTargetMailbox() {
         RecipientRewrite rewrite = RecipientRewrite.apply(Fixtures.scenarioDirectory(),
-            header("To: erin@source.example\r\n"), List.of(address("erin@source.example")));
+            header("To: erin@source.example\r\n"), Optional.empty(), List.of(address("erin@source.example")));
 
         assertThat(rewrite.recipients()).containsExactly(address("erin@target.example"));
         assertThat(rewrite.redirected()).containsEntry(address("erin@source.example"), address("erin@target.example"));
@@ -39,7 +40,7 @@ class RecipientRewriteTest {
     @Test
     void rewritesOnlyTheRedirectedAddressesInTheHeader() {
         String input = "To: alice@target.example, carol@source.example\r\nCc: dave@target.example\r\nFrom: alice@target.example\r\n";
-        RecipientRewrite rewrite = RecipientRewrite.apply(Fixtures.scenarioDirectory(), header(input),
+        RecipientRewrite rewrite = RecipientRewrite.apply(Fixtures.scenarioDirectory(), header(input), Optional.empty(),
             List.of(address("alice@target.example")));
 
         assertThat(new String(rewrite.headers().section().toBytes(), StandardCharsets.UTF_8))
@@ -49,7 +50,7 @@ class RecipientRewriteTest {
     @Test
     void keepsRecipientsOfNobodyOrNoGroupOrConflict() {
         String input = "To: ext@external.example, dave@target.example, gina@target.example\r\n";
-        RecipientRewrite rewrite = RecipientRewrite.apply(Fixtures.scenarioDirectory(), header(input),
+        RecipientRewrite rewrite = RecipientRewrite.apply(Fixtures.scenarioDirectory(), header(input), Optional.empty(),
             List.of(address("ext@external.example"), address("dave@target.example"), address("gina@target.example")));
 
         assertThat(rewrite.changed()).isFalse();
@@ -60,7 +61,7 @@ class RecipientRewriteTest {
 
     @Test
     void mergesRecipientsThatRedirectToTheSameMailbox() {
-        RecipientRewrite rewrite = RecipientRewrite.apply(Fixtures.scenarioDirectory(), header("To: x@external.example\r\n"),
+        RecipientRewrite rewrite = RecipientRewrite.apply(Fixtures.scenarioDirectory(), header("To: x@external.example\r\n"), Optional.empty(),
             List.of(address("alice@target.example"), address("alice@source.example")));
 
         assertThat(rewrite.recipients()).containsExactly(address("alice@source.example"));
@@ -68,9 +69,9 @@ class RecipientRewriteTest {
 
     @Test
     void isIdempotent() {
-        RecipientRewrite first = RecipientRewrite.apply(Fixtures.scenarioDirectory(), header("To: alice@target.example\r\n"),
+        RecipientRewrite first = RecipientRewrite.apply(Fixtures.scenarioDirectory(), header("To: alice@target.example\r\n"), Optional.empty(),
             List.of(address("alice@target.example")));
-        RecipientRewrite second = RecipientRewrite.apply(Fixtures.scenarioDirectory(), first.headers().section(), first.recipients());
+        RecipientRewrite second = RecipientRewrite.apply(Fixtures.scenarioDirectory(), first.headers().section(), Optional.empty(), first.recipients());
 
         assertThat(second.changed()).isFalse();
     }

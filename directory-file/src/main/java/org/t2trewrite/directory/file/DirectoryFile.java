@@ -19,6 +19,8 @@ import org.t2trewrite.core.Group;
 import org.t2trewrite.core.Person;
 import org.t2trewrite.core.Tenant;
 import org.t2trewrite.core.directory.DirectorySnapshot;
+import org.t2trewrite.core.directory.ExemptionPattern;
+import org.t2trewrite.core.directory.Exemptions;
 import org.t2trewrite.core.directory.Tenants;
 import org.t2trewrite.directory.file.LocatedJson.Kind;
 import org.t2trewrite.directory.file.LocatedJson.Member;
@@ -39,7 +41,9 @@ import com.google.common.collect.ImmutableList;
  *     { "source": "alice@source.example", "target": "alice@target.example",
  *       "sourceAliases": ["a.smith@source.example"], "targetAliases": [],
  *       "mailbox": "source", "groups": ["DayOne"] }
- *   ]
+ *   ],
+ *   "exceptions": { "senders": ["noreply*@source.example"], "recipients": ["approvals@target.example"],
+ *                   "domains": ["apps.example"] }
  * }
  * }</pre>
  * <ul>
@@ -53,6 +57,11 @@ import com.google.common.collect.ImmutableList;
  *       <li>{@code groups} — default empty — {@code DayOne}, {@code DayTwo}, both (a conflict:
  *           reported, never rewritten) or neither.</li>
  *     </ul></li>
+ *   <li>{@code exceptions} — optional — what the relay never rewrites ({@link Exemptions}):
+ *       {@code senders} and {@code recipients}, each a list of entries in the syntax of
+ *       {@link ExemptionPattern} ({@code user@domain}, {@code prefix*@domain}, {@code @domain},
+ *       {@code user@*}), and {@code domains}, a list of domains; each list defaults to empty, an
+ *       entry that is not in the syntax or is listed twice in its list is an error.</li>
  * </ul>
  *
  * <p>Strict on purpose, because a lenient directory rewrites the wrong people: an unknown key
@@ -66,7 +75,9 @@ import com.google.common.collect.ImmutableList;
  */
 public final class DirectoryFile {
     private static final String ROOT = "top level";
-    private static final List<String> ROOT_KEYS = ImmutableList.of("tenants", "people");
+    private static final List<String> ROOT_KEYS = ImmutableList.of("tenants", "people", "exceptions");
+    private static final List<String> EXCEPTIONS_KEYS = ImmutableList.of(Exemptions.SENDERS, Exemptions.RECIPIENTS,
+        Exemptions.DOMAINS);
     private static final List<String> TENANTS_KEYS = ImmutableList.of("source", "target");
     private static final List<String> TENANT_KEYS = ImmutableList.of("domains");
     private static final List<String> PERSON_KEYS = ImmutableList.of(
@@ -124,13 +135,64 @@ public final class DirectoryFile {
             for (int i = 0; i < people.elements().size(); i++) {
                 persons.add(person(people.elements().get(i), "people[" + i + "]", tenants));
             }
+            Optional<Value> exceptions = optional(root, "exceptions", Kind.OBJECT, ROOT);
+            Exemptions exemptions = exceptions.isPresent() ? exemptions(exceptions.get()) : Exemptions.none();
             try {
-                return DirectorySnapshot.of(tenants, persons, asOf);
+                return DirectorySnapshot.of(tenants, persons, exemptions, asOf);
             } catch (IllegalArgumentException e) {
                 // person() already rejects what DirectorySnapshot.of rejects, at the exact line;
                 // this only guards against the two drifting apart.
                 throw error(people, "people", e.getMessage());
             }
+        }
+
+        private Exemptions exemptions(Value exceptions) throws InvalidDirectoryFileException {
+            checkKeys(exceptions, EXCEPTIONS_KEYS, "exceptions");
+            List<ExemptionPattern> senders = patterns(exceptions, Exemptions.SENDERS);
+            List<ExemptionPattern> recipients = patterns(exceptions, Exemptions.RECIPIENTS);
+            List<Domain> exemptDomains = new ArrayList<>();
+            Optional<Value> list = optional(exceptions, Exemptions.DOMAINS, Kind.ARRAY, "exceptions");
+            if (list.isPresent()) {
+                for (int i = 0; i < list.get().elements().size(); i++) {
+                    Value element = list.get().elements().get(i);
+                    String elementPath = "exceptions.domains[" + i + "]";
+                    expect(element, Kind.STRING, elementPath);
+                    Domain domain;
+                    try {
+                        domain = Domain.of(element.text());
+                    } catch (IllegalArgumentException e) {
+                        throw error(element, elementPath, "not a domain: " + e.getMessage());
+                    }
+                    if (exemptDomains.contains(domain)) {
+                        throw error(element, elementPath, "domain " + domain + " is listed twice");
+                    }
+                    exemptDomains.add(domain);
+                }
+            }
+            return Exemptions.of(senders, recipients, exemptDomains);
+        }
+
+        private List<ExemptionPattern> patterns(Value exceptions, String key) throws InvalidDirectoryFileException {
+            Optional<Value> list = optional(exceptions, key, Kind.ARRAY, "exceptions");
+            List<ExemptionPattern> result = new ArrayList<>();
+            if (list.isPresent()) {
+                for (int i = 0; i < list.get().elements().size(); i++) {
+                    Value element = list.get().elements().get(i);
+                    String elementPath = "exceptions." + key + "[" + i + "]";
+                    expect(element, Kind.STRING, elementPath);
+                    ExemptionPattern pattern;
+                    try {
+                        pattern = ExemptionPattern.parse(element.text());
+                    } catch (IllegalArgumentException e) {
+                        throw error(element, elementPath, e.getMessage());
+                    }
+                    if (result.contains(pattern)) {
+                        throw error(element, elementPath, "'" + element.text() + "' is listed twice");
+                    }
+                    result.add(pattern);
+                }
+            }
+            return result;
         }
 
         private Tenants tenants(Value tenants) throws InvalidDirectoryFileException {

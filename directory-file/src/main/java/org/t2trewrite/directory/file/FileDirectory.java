@@ -289,6 +289,10 @@ public final class FileDirectory implements MonitoredDirectory, Closeable {
         }
         LOGGER.info("Directory file {} loaded: {} people, {} DayOne, {} DayTwo, {} conflicts",
             file, snapshot.people().size(), dayOne, dayTwo, snapshot.conflicts().size());
+        if (!snapshot.exemptions().isEmpty()) {
+            LOGGER.info("Directory file {}: never rewritten: senders {}, recipients {}, domains {}", file,
+                snapshot.exemptions().senders(), snapshot.exemptions().recipients(), snapshot.exemptions().domains());
+        }
         for (Person person : snapshot.conflicts()) {
             LOGGER.warn("Directory file {}: {} / {} is in both DayOne and DayTwo; not rewritten until it is in one group",
                 file, person.source(), person.target());

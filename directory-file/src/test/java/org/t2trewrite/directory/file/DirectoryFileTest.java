@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -16,12 +17,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.t2trewrite.core.Address;
+import org.t2trewrite.core.Domain;
 import org.t2trewrite.core.Eligibility;
 import org.t2trewrite.core.Group;
 import org.t2trewrite.core.Person;
 import org.t2trewrite.core.Tenant;
 import org.t2trewrite.core.directory.DirectoryFixture;
 import org.t2trewrite.core.directory.DirectorySnapshot;
+import org.t2trewrite.core.directory.ExemptionPattern;
+import org.t2trewrite.core.directory.Exemptions;
 
 class DirectoryFileTest {
     private static final Instant AS_OF = Instant.parse("2024-05-01T10:00:00Z");
@@ -42,6 +46,23 @@ class DirectoryFileTest {
         /* 12 */ "  ]",
         /* 13 */ "}",
         "");
+
+    /** VALID with an exceptions object on line 13: {@code  "exceptions": <value>}. */
+    private static String withExceptions(String value) {
+        return VALID.replace("  ]\n}", "  ],\n  \"exceptions\": " + value + "\n}");
+    }
+
+    @Test
+    void parsesExceptions() throws Exception {
+        DirectorySnapshot snapshot = parse(withExceptions("{ \"senders\": [\"noreply*@source.example\"], "
+            + "\"recipients\": [\"approvals@target.example\", \"@service.example\"], \"domains\": [\"apps.example\"] }"));
+
+        assertThat(snapshot.exemptions()).isEqualTo(Exemptions.of(List.of(ExemptionPattern.parse("noreply*@source.example")),
+            List.of(ExemptionPattern.parse("approvals@target.example"), ExemptionPattern.parse("@service.example")),
+            List.of(Domain.of("apps.example"))));
+        assertThat(parse(VALID).exemptions().isEmpty()).isTrue();
+        assertThat(parse(withExceptions("{}")).exemptions().isEmpty()).isTrue();
+    }
 
     @Test
     void parsesTheDocumentedFormat() throws Exception {
@@ -90,7 +111,7 @@ class DirectoryFileTest {
                 "dir.json:9:28: people[0]: unknown key \"goups\" (allowed: source, target, sourceAliases, targetAliases, mailbox, groups)"),
             invalid("an unknown top-level key",
                 VALID.replace("  \"people\": [", "  \"peoples\": [], \"people\": ["),
-                "dir.json:6:3: top level: unknown key \"peoples\" (allowed: tenants, people)"),
+                "dir.json:6:3: top level: unknown key \"peoples\" (allowed: tenants, people, exceptions)"),
             invalid("an unknown key in a tenant",
                 VALID.replace("{ \"domains\": [\"target.example\"] }", "{ \"domain\": [\"target.example\"] }"),
                 "dir.json:4:17: tenants.target: unknown key \"domain\" (allowed: domains)"),
@@ -160,6 +181,27 @@ class DirectoryFileTest {
             invalid("a key twice in one person",
                 VALID.replace("\"groups\": [\"DayTwo\"]", "\"groups\": [], \"groups\": [\"DayTwo\"]"),
                 "dir.json:11:42: key \"groups\" appears twice in the same object (first at line 11)"),
+            invalid("an unknown key in exceptions",
+                withExceptions("{ \"sender\": [\"noreply@source.example\"] }"),
+                "dir.json:13:19: exceptions: unknown key \"sender\" (allowed: senders, recipients, domains)"),
+            invalid("an exception entry without @",
+                withExceptions("{ \"senders\": [\"noreply\"] }"),
+                "dir.json:13:31: exceptions.senders[0]: 'noreply' is not an address, local*@domain, @domain or local@*"),
+            invalid("an exception for every address",
+                withExceptions("{ \"recipients\": [\"ok@target.example\", \"*@*\"] }"),
+                "dir.json:13:55: exceptions.recipients[1]: '*@*' would exempt every address"),
+            invalid("a wildcard inside an exception's local part",
+                withExceptions("{ \"senders\": [\"no*reply@source.example\"] }"),
+                "dir.json:13:31: exceptions.senders[0]: 'no*reply@source.example': '*' is allowed only at the end of the local part"),
+            invalid("an exception listed twice",
+                withExceptions("{ \"senders\": [\"noreply@source.example\", \"NoReply@Source.Example\"] }"),
+                "dir.json:13:57: exceptions.senders[1]: 'NoReply@Source.Example' is listed twice"),
+            invalid("a bad exception domain",
+                withExceptions("{ \"domains\": [\"apps example\"] }"),
+                "dir.json:13:31: exceptions.domains[0]: not a domain: invalid character in domain 'apps example'"),
+            invalid("exceptions as an array",
+                withExceptions("[]"),
+                "dir.json:13:17: exceptions: must be an object, not an array"),
             invalid("an empty file",
                 "",
                 "dir.json:1:1: the file is empty; expected a JSON object"),

@@ -27,6 +27,7 @@ import org.t2trewrite.core.Tenant;
 import org.t2trewrite.core.directory.DirectoryFixture;
 import org.t2trewrite.core.directory.DirectorySnapshot;
 import org.t2trewrite.core.directory.DirectoryUnavailableException;
+import org.t2trewrite.core.directory.Exemption;
 import org.t2trewrite.core.directory.Freshness;
 
 import com.google.common.collect.ImmutableList;
@@ -113,6 +114,20 @@ class FileDirectoryTest {
         DirectoryFiles.writeInPlace(file, DirectoryFiles.json(withErin(Group.DAY_ONE)));
 
         awaitUntil(() -> eligibilityOfErin() == Eligibility.DAY_ONE);
+    }
+
+    @Test
+    void reloadsExceptionsWithTheFile() throws Exception {
+        String json = DirectoryFiles.json(DirectoryFixture.standard());
+        DirectoryFiles.writeInPlace(file, json);
+        directory = FileDirectory.start(file, FAST_POLL);
+        assertThat(directory.snapshot().exemptions().covers(ERIN)).isFalse();
+
+        DirectoryFiles.writeInPlace(file, json.substring(0, json.lastIndexOf('}'))
+            + ", \"exceptions\": { \"recipients\": [\"erin@source.example\"] } }");
+
+        awaitUntil(() -> exemptionOfErin().isExempt());
+        assertThat(messages(Level.INFO)).anyMatch(line -> line.contains("never rewritten: senders [], recipients [erin@source.example], domains []"));
     }
 
     @Test
@@ -330,6 +345,14 @@ class FileDirectoryTest {
     private Eligibility eligibilityOfErin() {
         try {
             return directory.snapshot().eligibility(ERIN);
+        } catch (DirectoryUnavailableException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Exemption exemptionOfErin() {
+        try {
+            return directory.snapshot().exemptions().recipient(ERIN);
         } catch (DirectoryUnavailableException e) {
             throw new IllegalStateException(e);
         }
