@@ -48,6 +48,9 @@ T2T_TLS_CERT="${T2T_TLS_CERT:-}"
 T2T_TLS_KEY="${T2T_TLS_KEY:-}"
 T2T_TLS_TRUST="${T2T_TLS_TRUST:-}"
 T2T_REQUIRE_TLS="${T2T_REQUIRE_TLS:-false}"
+T2T_ARC_DOMAIN="${T2T_ARC_DOMAIN:-}"
+T2T_ARC_SELECTOR="${T2T_ARC_SELECTOR:-arc}"
+T2T_DNS_SERVER="${T2T_DNS_SERVER:-}"
 
 port T2T_SMTP_PORT "$T2T_SMTP_PORT"
 port T2T_WEBADMIN_PORT "$T2T_WEBADMIN_PORT"
@@ -136,6 +139,9 @@ fi
 # generated here: a key is of no use until its DNS record is published, and every node needs the
 # same keys. Make them once with `cli dkim-keygen` (README).
 [ -d "$T2T_DKIM_KEYS" ] || die "T2T_DKIM_KEYS: no such folder: $T2T_DKIM_KEYS"
+[ -z "$T2T_DNS_SERVER" ] || [[ "$T2T_DNS_SERVER" =~ ^[^:]+:[0-9]+$ ]] || die "T2T_DNS_SERVER: not HOST:PORT: '$T2T_DNS_SERVER'"
+[ -z "$T2T_ARC_DOMAIN" ] || [ -f "$T2T_DKIM_KEYS/$T2T_ARC_SELECTOR._domainkey.$T2T_ARC_DOMAIN.pem" ] \
+    || die "T2T_ARC_DOMAIN: no sealing key $T2T_ARC_SELECTOR._domainkey.$T2T_ARC_DOMAIN.pem in $T2T_DKIM_KEYS (make it with: cli dkim-keygen --domain $T2T_ARC_DOMAIN --selector $T2T_ARC_SELECTOR --out DIR)"
 compgen -G "$T2T_DKIM_KEYS/*._domainkey.*.pem" >/dev/null \
     || die "T2T_DKIM_KEYS: no <selector>._domainkey.<domain>.pem key in $T2T_DKIM_KEYS (make them with: cli dkim-keygen --for-directory FILE --selector SEL --out DIR)"
 
@@ -182,6 +188,9 @@ chmod 600 "$CONF/jvm.properties"
     [ -z "$T2T_CAPTURE" ] || echo "t2t.capture.folder=$T2T_CAPTURE"
     echo "t2t.directory.file=$T2T_DIRECTORY_FILE"
     echo "t2t.dkim.keys=$T2T_DKIM_KEYS"
+    echo "t2t.arc.domain=$T2T_ARC_DOMAIN"
+    echo "t2t.arc.selector=$T2T_ARC_SELECTOR"
+    echo "t2t.dns.server=$T2T_DNS_SERVER"
     if [ -n "$USE_TLS" ]; then
         if [ -n "$T2T_TLS_CERT" ]; then
             echo "t2t.smtp.startTls=true"

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
     footer = {"", "From a checkout: ./t2t-rewrite (builds the CLI first when needed); in the container image:",
         "t2t-rewrite on PATH. Start with: t2t-rewrite setup --help. Errors are one line on stderr;",
         "--verbose adds the stack trace."},
-    subcommands = {SetupCommand.class, ExplainCommand.class, DkimKeygenCommand.class, GraphCheckCommand.class, TlsKeystoreCommand.class})
+    subcommands = {SetupCommand.class, ExplainCommand.class, DkimKeygenCommand.class, GraphCheckCommand.class, TlsKeystoreCommand.class,
+        ArcRecordsCommand.class})
 public final class T2tRewriteCli implements Runnable {
     static final int FAILED = 1;
     static final int USAGE = 2;

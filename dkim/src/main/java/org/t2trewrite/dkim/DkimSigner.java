@@ -27,7 +27,7 @@ import org.t2trewrite.core.header.HeaderSection;
 final class DkimSigner {
     private static final String FIELD_NAME = "DKIM-Signature";
     private static final int LINE = 76;
-    private static final String FOLD = "\r\n\t";
+    static final String FOLD = "\r\n\t";
 
     private final SignedHeaders signedHeaders;
 
@@ -50,22 +50,52 @@ final class DkimSigner {
         byte[] signedFields = canonicalSignedFields(fields, names);
         List<byte[]> signatures = new ArrayList<>(keys.size());
         for (DkimKey key : keys) {
-            if (!key.name().domain().equals(domain)) {
-                throw new IllegalArgumentException("key " + key + " does not belong to " + domain);
-            }
-            String unsigned = unsignedField(key, domain, names, bodyHash, timestamp);
-            ByteArrayOutputStream data = new ByteArrayOutputStream(signedFields.length + unsigned.length());
-            data.writeBytes(signedFields);
-            // §3.7: the signature field itself, b= empty, canonicalised, without its final CRLF.
-            RelaxedCanonicalization.header(unsigned.getBytes(StandardCharsets.US_ASCII), false, data);
-            String b = Base64.getEncoder().encodeToString(key.sign(data.toByteArray()));
-            signatures.add((unsigned + fold(b, lastLineLength(unsigned)) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            signatures.add(signatureField(FIELD_NAME, "v=1", signedFields, names, bodyHash, domain, key, timestamp));
         }
         return signatures;
     }
 
+    /** The names of the fields {@link #sign} covers for a message with these fields, in {@code h=} order. */
+    List<String> signedNames(HeaderSection fields) {
+        return signedHeaders.select(fields);
+    }
+
+    /**
+     * One signature field of the DKIM-Signature form (also RFC 8617's ARC-Message-Signature, whose
+     * tags are DKIM's with {@code i=} for {@code v=}), ending in CRLF.
+     *
+     * @param firstTag the first tag, {@code v=1} or {@code i=N}
+     * @param signedFields {@link #canonicalSignedFields} of {@code names}
+     */
+    static byte[] signatureField(String fieldName, String firstTag, byte[] signedFields, List<String> names,
+                                 String bodyHash, Domain domain, DkimKey key, Instant timestamp) {
+        if (!key.name().domain().equals(domain)) {
+            throw new IllegalArgumentException("key " + key + " does not belong to " + domain);
+        }
+        String unsigned = unsignedField(fieldName, firstTag, key, domain, names, bodyHash, timestamp);
+        ByteArrayOutputStream data = new ByteArrayOutputStream(signedFields.length + unsigned.length());
+        data.writeBytes(signedFields);
+        return signed(unsigned, data, key);
+    }
+
+    /**
+     * Completes a field that ends in {@code b=}: §3.7, the field itself, {@code b=} empty,
+     * canonicalised (relaxed) without its final CRLF, is hashed after {@code data}; the value is
+     * folded onto the field.
+     */
+    static byte[] signed(String unsigned, ByteArrayOutputStream data, DkimKey key) {
+        RelaxedCanonicalization.header(unsigned.getBytes(StandardCharsets.US_ASCII), false, data);
+        String b = Base64.getEncoder().encodeToString(key.sign(data.toByteArray()));
+        return (unsigned + fold(b, lastLineLength(unsigned)) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
     /** §5.4.2: each name selects the next instance from the bottom; a name with none left selects nothing. */
-    private static byte[] canonicalSignedFields(HeaderSection fields, List<String> names) {
+    static byte[] canonicalSignedFields(HeaderSection fields, List<String> names) {
+        return canonicalSignedFields(fields, names, true);
+    }
+
+    /** The same in relaxed or (a verifier's concern) simple form (§3.4.1: the field as it is). */
+    static byte[] canonicalSignedFields(HeaderSection fields, List<String> names, boolean relaxed) {
         Map<String, Integer> used = new HashMap<>();
         ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
         for (String name : names) {
@@ -73,14 +103,14 @@ final class DkimSigner {
             int alreadyUsed = used.getOrDefault(name, 0);
             if (alreadyUsed < instances.size()) {
                 HeaderField field = instances.get(instances.size() - 1 - alreadyUsed);
-                RelaxedCanonicalization.header(withoutLineEnding(field.rawBytes()), true, out);
+                SignatureCheck.canonical(field.rawBytes(), relaxed, true, out);
             }
             used.put(name, alreadyUsed + 1);
         }
         return out.toByteArray();
     }
 
-    private static byte[] withoutLineEnding(byte[] raw) {
+    static byte[] withoutLineEnding(byte[] raw) {
         int end = raw.length;
         while (end > 0 && (raw[end - 1] == '\r' || raw[end - 1] == '\n')) {
             end--;
@@ -89,9 +119,10 @@ final class DkimSigner {
     }
 
     /** The field up to and including {@code b=}: exactly the bytes that precede the signature value. */
-    private static String unsignedField(DkimKey key, Domain domain, List<String> names, String bodyHash, Instant timestamp) {
+    private static String unsignedField(String fieldName, String firstTag, DkimKey key, Domain domain, List<String> names,
+                                        String bodyHash, Instant timestamp) {
         StringBuilder field = new StringBuilder(512);
-        field.append(FIELD_NAME).append(": v=1; a=").append(key.algorithm().tag())
+        field.append(fieldName).append(": ").append(firstTag).append("; a=").append(key.algorithm().tag())
             .append("; c=relaxed/relaxed; d=").append(domain.key()).append(';')
             .append(FOLD).append("s=").append(key.name().selector().value())
             .append("; t=").append(timestamp.getEpochSecond()).append(';')
@@ -113,12 +144,12 @@ final class DkimSigner {
         return field.toString();
     }
 
-    private static int lastLineLength(String text) {
+    static int lastLineLength(String text) {
         return text.length() - text.lastIndexOf('\n');
     }
 
     /** Folds base64 (FWS is allowed between its characters, §3.5) to keep lines under 78. */
-    private static String fold(String base64, int firstLineUsed) {
+    static String fold(String base64, int firstLineUsed) {
         StringBuilder folded = new StringBuilder(base64.length() + 16);
         int room = LINE - firstLineUsed;
         int i = 0;

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 import org.apache.james.jdkim.canon.RelaxedBodyCanonicalizer;
+import org.apache.james.jdkim.canon.SimpleBodyCanonicalizer;
 
 /**
  * The "relaxed" canonicalisation of RFC 6376 §3.4.2 (header fields) and §3.4.4 (body), and the
@@ -75,14 +76,23 @@ final class RelaxedCanonicalization {
      * SHA-256 of the empty string (§3.4.4: unlike simple, §3.4.3, relaxed adds no CRLF to it).
      */
     static byte[] bodyHash(byte[] body) {
+        return bodyHash(body, true, -1);
+    }
+
+    /**
+     * SHA-256 of the relaxed ({@code relaxed}) or simple (§3.4.3) canonical form of a body whose
+     * lines end in CRLF, of its first {@code limit} octets when {@code limit} is not negative
+     * (the {@code l=} tag, §3.5; a verifier's concern: we never sign with it).
+     */
+    static byte[] bodyHash(byte[] body, boolean relaxed, long limit) {
         MessageDigest digest = sha256();
-        DigestSink sink = new DigestSink(digest);
-        try (OutputStream canonical = new RelaxedBodyCanonicalizer(sink)) {
+        DigestSink sink = new DigestSink(digest, limit);
+        try (OutputStream canonical = relaxed ? new RelaxedBodyCanonicalizer(sink) : new SimpleBodyCanonicalizer(sink)) {
             canonical.write(body);
         } catch (IOException e) {
             throw new IllegalStateException("in-memory hashing cannot fail", e);
         }
-        if (sink.count == 2) {
+        if (relaxed && sink.count == 2) {
             // Hazard: jDKIM 0.3's relaxed canonicaliser ends like its simple one and writes one CRLF
             // for a body that canonicalises to nothing (bh=frcCV1k9..., which python3-dkim and
             // other RFC verifiers reject). Any other canonical body holds a non-empty line and its
@@ -102,21 +112,26 @@ final class RelaxedCanonicalization {
 
     private static final class DigestSink extends OutputStream {
         private final MessageDigest digest;
+        private final long limit;
         private long count;
 
-        private DigestSink(MessageDigest digest) {
+        private DigestSink(MessageDigest digest, long limit) {
             this.digest = digest;
+            this.limit = limit;
         }
 
         @Override
         public void write(int b) {
-            digest.update((byte) b);
+            if (limit < 0 || count < limit) {
+                digest.update((byte) b);
+            }
             count++;
         }
 
         @Override
         public void write(byte[] bytes, int offset, int length) {
-            digest.update(bytes, offset, length);
+            int hashed = limit < 0 ? length : (int) Math.max(0, Math.min(length, limit - count));
+            digest.update(bytes, offset, hashed);
             count += length;
         }
     }

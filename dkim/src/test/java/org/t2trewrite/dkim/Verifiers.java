@@ -65,7 +65,7 @@ public final class Verifiers {
             return false;
         }
         try {
-            Process process = new ProcessBuilder(DEBIAN_PYTHON.toString(), "-c", "import dkim, nacl").redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(DEBIAN_PYTHON.toString(), "-I", "-c", "import dkim, nacl, authres").redirectErrorStream(true).start();
             process.getInputStream().readAllBytes();
             return process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
         } catch (IOException e) {
@@ -76,11 +76,44 @@ public final class Verifiers {
         }
     }
 
+    /**
+     * Skips the calling test without python3-dkim, and fails it under {@code CI=true}, where
+     * {@code .ci/run} installs it and its absence is a broken set-up.
+     */
+    public static void requirePythonDkim() {
+        boolean installed = pythonDkimInstalled();
+        if (!installed && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI=true but Debian's python3-dkim is not importable by /usr/bin/python3 -I");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(installed, "Debian's python3-dkim is not installed (.ci/run installs it)");
+    }
+
     /** python3-dkim's verdict on every signature of the message. */
     public PythonResult python(byte[] message, Path workDir) {
+        return runScript("verify_with_keystore.py", message, workDir, store -> List.of(store.toString()));
+    }
+
+    /**
+     * Runs python3-dkim's ARC tool ({@code arc_with_keystore.py}) on the message: {@code verify}
+     * (dkimpy's {@code arc_verify}: exit 0 and {@code cv=pass} on pass), {@code sign SELECTOR DOMAIN
+     * KEY.pem AUTHSERV-ID} (prints the message with dkimpy's ARC set), {@code dkimsign SELECTOR
+     * DOMAIN KEY.pem} (with dkimpy's DKIM-Signature), {@code dkim} (each DKIM-Signature's verdict).
+     * Keys from this store, never DNS.
+     */
+    public PythonResult arcPython(byte[] message, Path workDir, String... arguments) {
+        return runScript("arc_with_keystore.py", message, workDir, store -> {
+            List<String> command = new ArrayList<>(List.of(arguments[0], store.toString()));
+            command.addAll(List.of(arguments).subList(1, arguments.length));
+            return command;
+        });
+    }
+
+    /** {@code /usr/bin/python3 -I SCRIPT ARGS < message}, the key store written for it first. */
+    private PythonResult runScript(String resource, byte[] message, Path workDir,
+                                   java.util.function.Function<Path, List<String>> arguments) {
         try {
-            Path script = workDir.resolve("verify_with_keystore.py");
-            try (InputStream in = Verifiers.class.getResourceAsStream("verify_with_keystore.py")) {
+            Path script = workDir.resolve(resource);
+            try (InputStream in = Verifiers.class.getResourceAsStream(resource)) {
                 Files.write(script, in.readAllBytes());
             }
             Path store = workDir.resolve("keystore.txt");
@@ -89,11 +122,11 @@ public final class Verifiers {
             Files.writeString(store, lines, StandardCharsets.US_ASCII);
             Path input = workDir.resolve("message-" + System.nanoTime() + ".eml");
             Files.write(input, message);
-            Process process = new ProcessBuilder(DEBIAN_PYTHON.toString(), script.toString(), store.toString())
-                .redirectInput(input.toFile())
-                .redirectErrorStream(true)
-                .start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            List<String> command = new ArrayList<>(List.of(DEBIAN_PYTHON.toString(), "-I", script.toString()));
+            command.addAll(arguments.apply(store));
+            Process process = new ProcessBuilder(command).redirectInput(input.toFile()).redirectErrorStream(true).start();
+            // One char per byte: a printed message comes back as the bytes it was.
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException("python3-dkim did not finish");
@@ -118,6 +151,11 @@ public final class Verifiers {
 
         public boolean allPass() {
             return exitCode == 0;
+        }
+
+        /** Everything the tool printed. */
+        public String output() {
+            return output;
         }
 
         public List<String> lines() {

@@ -21,6 +21,27 @@ public final class RewriteAttributes {
      */
     public static final AttributeName RETRY_COUNT = AttributeName.of("org.t2trewrite.retry-count");
 
+    /**
+     * Set by {@code RewriteSender} and {@code RewriteRecipients} on a mail whose header or body they
+     * changed (Boolean {@code true}): the mail {@code ArcSeal} seals, because our change broke the
+     * signatures its author made.
+     */
+    public static final AttributeName MESSAGE_CHANGED = AttributeName.of("org.t2trewrite.message-changed");
+
+    /**
+     * Set by {@code VerifyAuthentication} before the mail is changed: the Authentication-Results
+     * payload (String, RFC 8601: authserv-id, then {@code dkim=}, {@code spf=}, {@code dmarc=},
+     * {@code arc=} results) that {@code ArcSeal} records in its ARC-Authentication-Results.
+     */
+    public static final AttributeName AUTHENTICATION_RESULTS = AttributeName.of("org.t2trewrite.authentication-results");
+
+    /**
+     * Set by {@code VerifyAuthentication} with the results: the status (String {@code none},
+     * {@code pass} or {@code fail}) of the ARC chain the mail arrived with, the {@code cv=} of the
+     * set {@code ArcSeal} adds.
+     */
+    public static final AttributeName ARC_CHAIN = AttributeName.of("org.t2trewrite.arc-chain");
+
     private RewriteAttributes() {
     }
 }

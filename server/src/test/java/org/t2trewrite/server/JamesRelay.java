@@ -72,6 +72,8 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
     private final List<List<String>> extraDkimKeygens;
     private final List<String> domainsWithoutDkimKeys;
     private final List<String> relayOptions;
+    private final Map<String, String> properties;
+    private final List<String> arcKeys;
     private final String nodeSuffix;
 
     private Path workDir;
@@ -94,6 +96,8 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         this.extraDkimKeygens = List.copyOf(builder.extraDkimKeygens);
         this.domainsWithoutDkimKeys = List.copyOf(builder.domainsWithoutDkimKeys);
         this.relayOptions = List.copyOf(builder.relayOptions);
+        this.properties = new LinkedHashMap<>(builder.properties);
+        this.arcKeys = List.copyOf(builder.arcKeys);
         this.nodeSuffix = builder.node.isEmpty() ? "" : "-" + builder.node;
         if (launch == Launch.RELAY_SCRIPT && !confEdits.isEmpty()) {
             throw new IllegalArgumentException("./relay uses james-conf/ as it is: no conf edits");
@@ -117,6 +121,24 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         private final List<List<String>> extraDkimKeygens = new ArrayList<>();
         private final List<String> domainsWithoutDkimKeys = new ArrayList<>();
         private final List<String> relayOptions = new ArrayList<>();
+        private final Map<String, String> properties = new LinkedHashMap<>();
+        private final List<String> arcKeys = new ArrayList<>();
+
+        /** A {@code t2t.*} system property appended to jvm.properties after the harness's own (JAVA launch). */
+        Builder property(String name, String value) {
+            properties.put(name, value);
+            return this;
+        }
+
+        /**
+         * ARC sealing on, as {@code domain} with an RSA key {@code <selector>._domainkey.<domain>.pem}
+         * made by {@code dkim-keygen} in the key folder ({@code t2t.arc.domain}, {@code t2t.arc.selector}).
+         */
+        Builder arcSealing(String domain, String selector) {
+            arcKeys.add(domain);
+            arcKeys.add(selector);
+            return property("t2t.arc.domain", domain).property("t2t.arc.selector", selector);
+        }
 
         /** More {@code ./relay} options, after the harness's own (e.g. {@code --tls-cert FILE}); RELAY_SCRIPT only. */
         Builder relayOptions(String... options) {
@@ -312,6 +334,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         properties.add("t2t.capture.folder=" + escape(captureFolder()));
         properties.add("t2t.directory.file=" + escape(directoryFile));
         properties.add("t2t.dkim.keys=" + escape(generateDkimKeys()));
+        this.properties.forEach((name, value) -> properties.add(name + "=" + value));
         Files.write(conf.resolve("jvm.properties"), properties, UTF_8, StandardOpenOption.APPEND);
 
         List<String> command = new ArrayList<>();
@@ -470,6 +493,13 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
             int exit = T2tRewriteCli.run(new PrintWriter(out), new PrintWriter(err), arguments.toArray(new String[0]));
             if (exit != 0) {
                 throw new IllegalStateException("dkim-keygen " + options + " failed (" + exit + "): " + err);
+            }
+        }
+        for (int i = 0; i < arcKeys.size(); i += 2) {
+            int exit = T2tRewriteCli.run(new PrintWriter(out), new PrintWriter(err), "dkim-keygen", "--domain", arcKeys.get(i),
+                "--selector", arcKeys.get(i + 1), "--out", keys.toString());
+            if (exit != 0) {
+                throw new IllegalStateException("dkim-keygen for the ARC key failed (" + exit + "): " + err);
             }
         }
         for (String domain : domainsWithoutDkimKeys) {
