@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -159,9 +160,17 @@ final class ExchangeScript {
     private final List<String> relayIps;
     private final InboundBy inboundBy;
     private final Exceptions exceptions;
+    private final Optional<Domain> arcSealingDomain;
 
     ExchangeScript(Tenant tenant, SetupConfig config, List<String> smartHosts, String tlsCertificateName, List<String> relayIps,
                    InboundBy inboundBy, Exceptions exceptions) {
+        this(tenant, config, smartHosts, tlsCertificateName, relayIps, inboundBy, exceptions, Optional.empty());
+    }
+
+    /** @param arcSealingDomain the relay's ARC sealing domain ({@code t2t.arc.domain}), when it seals */
+    ExchangeScript(Tenant tenant, SetupConfig config, List<String> smartHosts, String tlsCertificateName, List<String> relayIps,
+                   InboundBy inboundBy, Exceptions exceptions, Optional<Domain> arcSealingDomain) {
+        this.arcSealingDomain = Objects.requireNonNull(arcSealingDomain);
         if (smartHosts.isEmpty()) {
             throw new IllegalArgumentException("at least one --relay-host is needed (the smart hosts of the outbound connector)");
         }
@@ -196,10 +205,10 @@ final class ExchangeScript {
         blocks.add(outboundConnector());
         blocks.add(inboundConnector());
         blocks.add(enhancedFiltering());
-        // The ARC branch's Set-ArcConfig block for this tenant belongs here: one blocks.add line.
         blocks.add(outboundRule());
         blocks.add(replyRule());
         blocks.add(enableRules());
+        arcSealingDomain.ifPresent(domain -> blocks.add(trustArcSeals(domain)));
         return blocks;
     }
 
@@ -299,6 +308,20 @@ final class ExchangeScript {
             "of a " + outboundGroup().configName() + " member reaches an outside mailbox rewritten and signed."),
             List.of("Enable-TransportRule -Identity " + quote(outboundRuleName()),
                 "Enable-TransportRule -Identity " + quote(REPLY_RULE)));
+    }
+
+    private Block trustArcSeals(Domain sealingDomain) {
+        List<String> explanation = new ArrayList<>(List.of(
+            "Makes this tenant trust the relay's ARC seals (" + sealingDomain.name() + "): a reply whose author's DKIM",
+            "signature or SPF the rewrite broke is judged on the results the relay recorded before it changed the mail",
+            "(ARC-Authentication-Results), instead of failing the author's DMARC. Publish the sealing key first",
+            "(t2t-rewrite arc-records). Keeps the sealers this tenant already trusts."));
+        List<String> commands = new ArrayList<>();
+        for (String line : ExchangeArcConfig.trustSealer(tenant.configName() + " (" + join(config.domains(tenant)) + ")", sealingDomain)
+                .split("\n")) {
+            (line.startsWith("#") ? explanation : commands).add(line.startsWith("# ") ? line.substring(2) : line);
+        }
+        return new Block("7. Trust the relay's ARC seals", explanation, commands);
     }
 
     private void exceptionLines(List<String> explanation) {

@@ -2,8 +2,10 @@ package org.t2trewrite.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.t2trewrite.core.Domain;
 import org.t2trewrite.core.Tenant;
 import org.t2trewrite.graph.GraphDirectoryConfig;
 
@@ -71,6 +73,10 @@ public final class SetupExchangeCommand implements Callable<Integer> {
         + " through the relay (repeatable)")
     List<String> except = new ArrayList<>();
 
+    @Option(names = "--arc-domain", paramLabel = "DOMAIN", description = "the relay's ARC sealing domain (./relay --arc-domain,"
+        + " t2t.arc.domain): adds the Set-ArcConfig block that makes this tenant trust its seals")
+    String arcDomain;
+
     @Option(names = "--day-one-group", paramLabel = "NAME", description = "the DayOne group's name in Exchange (default: the"
         + " configuration's graph.groups.dayOne, else " + GraphDirectoryConfig.DEFAULT_DAY_ONE + ")")
     String dayOneGroup;
@@ -104,7 +110,13 @@ public final class SetupExchangeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--tenant: " + e.getMessage(), e);
         }
+        Optional<Domain> arc;
+        try {
+            arc = Optional.ofNullable(arcDomain).map(Domain::of);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--arc-domain: " + e.getMessage(), e);
+        }
         return new ExchangeScript(parsed, setup, relayHosts, tlsCertName == null ? relayHosts.get(0) : tlsCertName, relayIps,
-            inboundBy, exceptions);
+            inboundBy, exceptions, arc);
     }
 }

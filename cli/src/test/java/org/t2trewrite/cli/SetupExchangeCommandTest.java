@@ -129,6 +129,22 @@ class SetupExchangeCommandTest {
     }
 
     @Test
+    void withTheSealingDomainTheTenantIsToldToTrustTheRelaysArcSeals() {
+        int code = run("--tenant", "target", "--directory", directory.toString(), "--arc-domain", "relay.example.net");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(command("Set-ArcConfig")).isEqualTo("Set-ArcConfig -Identity Default -ArcTrustedSealers ($sealers -join ',')");
+        assertThat(commands()).anyMatch(line -> line.startsWith("$sealers = ") && line.contains("'relay.example.net'"));
+        assertThat(out.toString()).contains("# ---- 7. Trust the relay's ARC seals ----");
+    }
+
+    @Test
+    void withoutTheSealingDomainThereIsNoArcBlock() {
+        assertThat(run("--tenant", "source", "--directory", directory.toString())).isZero();
+        assertThat(commands()).noneMatch(line -> line.contains("ArcConfig"));
+    }
+
+    @Test
     void theGeneratorTakesAnExceptionListDirectly() {
         SetupConfig setup = SetupConfig.of("test", java.util.Map.of(
                 org.t2trewrite.core.Tenant.SOURCE, List.of(org.t2trewrite.core.Domain.of("source.example")),
