@@ -183,15 +183,28 @@ public final class JvmVerifier {
         return data.toString();
     }
 
-    /** RFC 6376 §3.4.2, for one field without its final CRLF; the caller adds the CRLF. */
+    /**
+     * RFC 6376 §3.4.2, for one field without its final CRLF; the caller adds the CRLF. Field names
+     * are ASCII (RFC 5322 §2.2), so only A-Z are lowered: an 8-bit byte in a broken name stays,
+     * as in python3-dkim's bytes.lower() (found by RelaxedCanonicalizationFuzzTest).
+     */
     static String relaxedHeader(String field) {
         int colon = field.indexOf(':');
-        String name = field.substring(0, colon).replaceAll("[ \\t]+$", "").toLowerCase(Locale.ROOT);
+        String name = asciiLowerCase(field.substring(0, colon).replaceAll("[ \\t]+$", ""));
         String value = field.substring(colon + 1)
             .replace("\r\n", "")
             .replaceAll("[ \\t]+", " ")
             .replaceAll("^ | $", "");
         return name + ":" + value;
+    }
+
+    private static String asciiLowerCase(String text) {
+        StringBuilder lower = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            lower.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+        }
+        return lower.toString();
     }
 
     /**
