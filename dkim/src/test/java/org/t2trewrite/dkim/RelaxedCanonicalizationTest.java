@@ -55,7 +55,8 @@ class RelaxedCanonicalizationTest {
         "leadingWhitespaceBecomesOneSpace|\\t  indented\\r\\n|' indented\\r\\n'",
         "noFinalCrlfGetsOne|abc|abc\\r\\n",
         "noFinalCrlfAfterEmptyLines|abc\\r\\n\\r\\nxyz|abc\\r\\n\\r\\nxyz\\r\\n",
-        "emptyLinesInsideAreKept|a\\r\\n\\r\\n \\r\\nb\\r\\n|a\\r\\n\\r\\n\\r\\nb\\r\\n"})
+        "emptyLinesInsideAreKept|a\\r\\n\\r\\n \\r\\nb\\r\\n|a\\r\\n\\r\\n\\r\\nb\\r\\n",
+        "spaceBeforeAnEightBitByteIsNotTrailing|abc \u0085\\r\\n\\r\\n\\r\\n|abc \u0085\\r\\n"})
     void relaxedBodyHashIsTheSha256OfTheCanonicalBody(String name, String body, String canonical) {
         byte[] expected = unescape(canonical).getBytes(StandardCharsets.ISO_8859_1);
 
