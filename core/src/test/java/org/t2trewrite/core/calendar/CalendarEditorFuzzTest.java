@@ -74,10 +74,15 @@ class CalendarEditorFuzzTest {
             }
             String oldText = new String(oldLine, charset);
             String newText = new String(newLine, charset);
+            // As the editor reads a line: leniently (SENT-BY=mailto:x with the colon in the
+            // parameter), else strictly (the first colon ends the parameters).
             ParsedLine parsed = ParsedLine.parse(newText, true);
+            if (parsed.failure() != null) {
+                parsed = ParsedLine.parse(newText, false);
+            }
             assertThat(parsed.failure()).as("edited line %s (was %s)", newText, oldText).isNull();
             assertThat(parsed.name().toUpperCase(Locale.ROOT)).as("property of %s (was %s)", newText, oldText)
-                .isEqualTo(ParsedLine.parse(oldText, true).name().toUpperCase(Locale.ROOT));
+                .isEqualTo(ParsedLine.parse(oldText, false).name().toUpperCase(Locale.ROOT));
         }
     }
 
