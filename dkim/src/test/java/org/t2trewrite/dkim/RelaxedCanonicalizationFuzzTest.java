@@ -40,7 +40,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class RelaxedCanonicalizationFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void relaxedHeaderCanonicalisationIsIdempotentAndAgreesWithTheVerifiers(byte[] input) throws Exception {
         HeaderSection section = HeaderSection.parse(Crlf.normalise(input));
         for (HeaderField field : section.fields()) {
@@ -60,7 +60,7 @@ class RelaxedCanonicalizationFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void relaxedBodyCanonicalisationIsIdempotentAndAgreesWithTheVerifiers(byte[] input) throws IOException {
         byte[] body = Crlf.normalise(input);
         byte[] hash = RelaxedCanonicalization.bodyHash(body);

@@ -37,7 +37,7 @@ class CalendarEditorFuzzTest {
     private static final AddressMapper TO_TARGET = found -> found.domain().name().equalsIgnoreCase("target.example")
         ? Optional.empty() : Optional.of(Address.parse(found.localPart() + "@target.example"));
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void editingArbitraryCalendarsKeepsItsPromises(byte[] input) {
         Charset charset = CHARSETS.get(input.length == 0 ? 0 : (input[0] & 0xff) % CHARSETS.size());
 

@@ -31,7 +31,7 @@ class CalendarRewriteFuzzTest {
     private static final AddressMapper TO_TARGET = found -> found.domain().name().equalsIgnoreCase("target.example")
         ? Optional.empty() : Optional.of(Address.parse(found.localPart() + "@target.example"));
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void rewritingArbitraryMessagesKeepsItsPromises(byte[] message) {
         MessageSplit split = HeaderSection.split(message);
         HeaderSection header = split.header(message);

@@ -46,7 +46,7 @@ class AddressHeaderFuzzTest {
         };
     }
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void rewritingArbitraryHeadersKeepsItsPromises(byte[] input) {
         HeaderSection section = HeaderSection.parse(input);
         assertThat(section.toBytes()).isEqualTo(input);

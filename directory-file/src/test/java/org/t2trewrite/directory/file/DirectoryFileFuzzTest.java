@@ -22,7 +22,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 class DirectoryFileFuzzTest {
     private static final Instant AS_OF = Instant.parse("2024-05-01T10:00:00Z");
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void arbitraryBytesGiveASnapshotOrAnErrorWithALocation(byte[] input) {
         DirectorySnapshot snapshot;
         try {
