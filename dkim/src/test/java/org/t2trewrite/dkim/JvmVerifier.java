@@ -183,21 +183,39 @@ public final class JvmVerifier {
         return data.toString();
     }
 
-    /** RFC 6376 §3.4.2, for one field without its final CRLF; the caller adds the CRLF. */
+    /**
+     * RFC 6376 §3.4.2, for one field without its final CRLF; the caller adds the CRLF. Field names
+     * are ASCII (RFC 5322 §2.2), so only A-Z are lowered: an 8-bit byte in a broken name stays,
+     * as in python3-dkim's bytes.lower() (found by RelaxedCanonicalizationFuzzTest).
+     */
     static String relaxedHeader(String field) {
         int colon = field.indexOf(':');
-        String name = field.substring(0, colon).replaceAll("[ \\t]+$", "").toLowerCase(Locale.ROOT);
+        String name = asciiLowerCase(field.substring(0, colon).replaceAll("[ \\t]+\\z", ""));
         String value = field.substring(colon + 1)
             .replace("\r\n", "")
             .replaceAll("[ \\t]+", " ")
-            .replaceAll("^ | $", "");
+            .replaceAll("\\A | \\z", "");
         return name + ":" + value;
+    }
+
+    private static String asciiLowerCase(String text) {
+        StringBuilder lower = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            lower.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+        }
+        return lower.toString();
     }
 
     /**
      * RFC 6376 §3.4.4: on each line, drop trailing spaces and tabs and make every other run one
      * space; drop empty lines at the end; a non-empty body gets a final CRLF if it lacks one. An
      * empty body, or one of only empty lines, is the empty string.
+     *
+     * <p>Hazard: the regular expressions end in {@code \z}, not {@code $}, here and in
+     * {@link #relaxedHeader}: Java's {@code $} also matches before a U+0085 (NEL), which the
+     * 8-bit byte 0x85 decodes to in ISO-8859-1, and so took the space in "abc", SP, 0x85 for
+     * trailing (found by RelaxedCanonicalizationFuzzTest).
      */
     static String relaxedBody(String body) {
         List<String> lines = new ArrayList<>(Arrays.asList(body.split("\r\n", -1)));
@@ -207,7 +225,7 @@ public final class JvmVerifier {
         }
         List<String> canonical = new ArrayList<>();
         for (String line : lines) {
-            canonical.add(line.replaceAll("[ \\t]+$", "").replaceAll("[ \\t]+", " "));
+            canonical.add(line.replaceAll("[ \\t]+\\z", "").replaceAll("[ \\t]+", " "));
         }
         while (!canonical.isEmpty() && canonical.get(canonical.size() - 1).isEmpty()) {
             canonical.remove(canonical.size() - 1);

@@ -55,7 +55,8 @@ class RelaxedCanonicalizationTest {
         "leadingWhitespaceBecomesOneSpace|\\t  indented\\r\\n|' indented\\r\\n'",
         "noFinalCrlfGetsOne|abc|abc\\r\\n",
         "noFinalCrlfAfterEmptyLines|abc\\r\\n\\r\\nxyz|abc\\r\\n\\r\\nxyz\\r\\n",
-        "emptyLinesInsideAreKept|a\\r\\n\\r\\n \\r\\nb\\r\\n|a\\r\\n\\r\\n\\r\\nb\\r\\n"})
+        "emptyLinesInsideAreKept|a\\r\\n\\r\\n \\r\\nb\\r\\n|a\\r\\n\\r\\n\\r\\nb\\r\\n",
+        "spaceBeforeAnEightBitByteIsNotTrailing|abc \u0085\\r\\n\\r\\n\\r\\n|abc \u0085\\r\\n"})
     void relaxedBodyHashIsTheSha256OfTheCanonicalBody(String name, String body, String canonical) {
         byte[] expected = unescape(canonical).getBytes(StandardCharsets.ISO_8859_1);
 
@@ -70,5 +71,21 @@ class RelaxedCanonicalizationTest {
     void emptyBodyHashesToTheSha256OfTheEmptyString() {
         assertThat(Base64.getEncoder().encodeToString(RelaxedCanonicalization.bodyHash(new byte[0])))
             .isEqualTo(EMPTY_BODY_HASH);
+    }
+
+    /**
+     * §3.4.2 deletes only WSP (SP, HTAB) at the ends of a value: other control characters are
+     * value bytes and are signed. Found by RelaxedCanonicalizationFuzzTest: jDKIM 0.3 (James's
+     * DKIMVerify) trims with String.trim() and so also drops NUL and the other bytes below SP, and
+     * so a signature over such a field fails there: the deviation is jDKIM's, not ours.
+     */
+    @Test
+    void controlCharactersAtTheEndsOfAValueStay() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        RelaxedCanonicalization.header("Reply-To:\u0007 nn\u0000\u0000 \t".getBytes(StandardCharsets.ISO_8859_1), false, out);
+
+        assertThat(out.toByteArray()).isEqualTo("reply-to:\u0007 nn\u0000\u0000".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(JvmVerifier.relaxedHeader("Reply-To:\u0007 nn\u0000\u0000 \t")).isEqualTo("reply-to:\u0007 nn\u0000\u0000");
     }
 }

@@ -35,6 +35,10 @@ class CalendarEditorTest {
     static Stream<Arguments> lines() {
         return Stream.of(
             Arguments.of("ORGANIZER mailto:", "ORGANIZER:mailto:alice@source.example\r\n", "ORGANIZER:mailto:alice@target.example\r\n"),
+            // Found by CalendarEditorFuzzTest: with no later colon, the colon after SENT-BY=mailto ends
+            // the parameters (strict reading), so the value is a bare address and is rewritten.
+            Arguments.of("unquoted SENT-BY=mailto and no later colon: a bare value",
+                "ORGANIZER;SENT-BY=mailto:alice@source.example\r\n", "ORGANIZER;SENT-BY=mailto:alice@target.example\r\n"),
             Arguments.of("MAILTO: spelling kept", "ATTENDEE:MAILTO:bob@source.example\r\n", "ATTENDEE:MAILTO:robert.b@target.example\r\n"),
             Arguments.of("Mailto: spelling kept", "ATTENDEE:Mailto:bob@source.example\r\n", "ATTENDEE:Mailto:robert.b@target.example\r\n"),
             Arguments.of("names without case, LF kept", "attendee;cn=Bob:mailto:bob@source.example\n",
