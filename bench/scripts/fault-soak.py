@@ -138,6 +138,8 @@ def run_sink(port, control, spool):
                     raw = b"".join(chunks)
                     head = raw.split(b"\r\n\r\n", 1)[0]
                     m = re.search(rb"(?im)^X-Soak-Id:[ \t]*(\S+)", head)
+                    # James's Received line names the SMTP session that took the mail in.
+                    session = re.search(rb"(?i)\bwith \S+ ID (\S+)", head)
                     with lock:
                         state["seq"] += 1
                         seq = state["seq"]
@@ -146,6 +148,7 @@ def run_sink(port, control, spool):
                         out.write(raw)
                     with lock:
                         index.write(json.dumps({"seq": seq, "id": m.group(1).decode() if m else None,
+                                                "session": session.group(1).decode().rstrip(";") if session else None,
                                                 "from": mail_from, "rcpts": rcpts, "size": len(raw),
                                                 "file": name, "t": time.time()}) + "\n")
                     say(b"250 2.0.0 stored " + name.encode())
@@ -707,6 +710,22 @@ def main():
                     per_rcpt[(c["id"], r.lower())] += 1
         got_rcpts = collections.Counter(sid for (sid, _r) in per_rcpt)
         duplicated = sorted({sid for (sid, _r), n in per_rcpt.items() if n > 1})
+        explained = collections.Counter()
+        why_dup = {}
+        kills = [(t, what) for t, _p, what in faults.events if "kill -9" in what]
+        for sid in duplicated:
+            twice = {r for (i, r), n in per_rcpt.items() if i == sid and n > 1}
+            times = sorted(((c["t"] - T0, c.get("session")) for c in copies
+                            if c["id"] == sid and twice & {r.lower() for r in c["rcpts"]}), key=lambda x: x[0])
+            tries = sender.results[ids[sid]]
+            if len({session for _t, session in times}) > 1 and len(tries) > 1:
+                why = "the client sent it again after its session was cut (%s); the relay had taken the first" % tries[0][1]
+            else:
+                cause = [w for t, w in kills if times[0][0] < t < times[-1][0]]
+                why = ("delivered, then again after %s (the same relay session: a queue redelivery)" % cause[0].split(" while")[0]
+                       if cause else "the same relay session delivered twice")
+            explained[why] += 1
+            why_dup[sid] = "to %s at %s s" % (" ".join(sorted(twice)), ", ".join("%.1f" % t for t, _s in times))
 
         accepted = [i for i, a in enumerate(sender.results) if a and a[-1][1] == "accepted"]
         final_5xx = [i for i, a in enumerate(sender.results) if a and a[-1][1] == "refused-5xx"]
@@ -770,6 +789,7 @@ def main():
             os.makedirs(failed_dir, exist_ok=True)
             for c, why in bad:
                 shutil.copy(os.path.join(spool, c["file"]), os.path.join(failed_dir, c["file"]))
+        shutil.copy(os.path.join(spool, "index.jsonl"), os.path.join(run_dir, "delivered.jsonl"))
         if not args.keep_mail:
             shutil.rmtree(spool, ignore_errors=True)
 
@@ -791,9 +811,10 @@ def main():
         r.append("SMTP attempts: %d (%s); messages that needed more than one attempt: %d"
                  % (sum(attempts.values()), ", ".join("%s %d" % kv for kv in sorted(attempts.items())), retried))
         r.append("accepted: %d; refused for good (5xx): %d; given up: %d" % (len(accepted), len(final_5xx), len(gave_up)))
-        r.append("delivered: %d ids (every recipient at the sink), %d copies; duplicated: %d ids%s"
+        r.append("delivered: %d ids (every recipient at the sink), %d copies; duplicated: %d ids%s%s"
                  % (len(delivered), len(copies) - len(unknown), len(duplicated),
-                    (": " + " ".join(duplicated)) if duplicated else ""))
+                    "".join("\n  %dx %s" % (n, why) for why, n in sorted(explained.items())),
+                    "".join("\n    %s %s" % kv for kv in sorted(why_dup.items()))))
         r.append("kept: %d ids%s" % (len(kept_ids), "".join(
             "\n  %s: %d mails: %s" % (repo, len(v), "; ".join("%s %s %s" % (sid, rc, (err or "")[:120]) for sid, rc, err in v))
             for repo, v in sorted(kept.items()))))
