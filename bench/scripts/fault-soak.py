@@ -674,6 +674,14 @@ def main():
             time.sleep(2)
         drain_seconds = time.time() - t_drain
         final_sizes = relay.webadmin.queue_sizes()
+        stuck = []   # what is still queued: WebAdmin lists envelopes, not headers
+        for q, n in final_sizes.items():
+            if n:
+                try:
+                    stuck += ["%s: %s from %s to %s, next delivery %s" % (q, m.get("name"), m.get("sender"),
+                              m.get("recipients"), m.get("nextDelivery")) for m in relay.webadmin.json("/mailQueues/%s/mails" % q)]
+                except (OSError, ValueError) as e:
+                    stuck.append("%s: cannot list (%r)" % (q, e))
 
         # Kept mail, per repository.
         kept = collections.defaultdict(list)   # repository -> [(id, rcpts, error)]
@@ -721,9 +729,16 @@ def main():
             if len({session for _t, session in times}) > 1 and len(tries) > 1:
                 why = "the client sent it again after its session was cut (%s); the relay had taken the first" % tries[0][1]
             else:
-                cause = [w for t, w in kills if times[0][0] < t < times[-1][0]]
-                why = ("delivered, then again after %s (the same relay session: a queue redelivery)" % cause[0].split(" while")[0]
-                       if cause else "the same relay session delivered twice")
+                taken = tries[-1][0]
+                between = [w.split(" while")[0] for t, w in kills if times[0][0] < t < times[-1][0]]
+                before = [w.split(" while")[0] for t, w in kills if taken < t < times[0][0]]
+                if between:
+                    why = "delivered, then again after %s (the same relay session: a queue redelivery)" % between[0]
+                elif before:
+                    why = ("accepted before %s, both copies delivered after it (the same relay session: "
+                           "queued twice across the kill)" % before[-1])
+                else:
+                    why = "the same relay session delivered twice, no kill -9 in between"
             explained[why] += 1
             why_dup[sid] = "to %s at %s s" % (" ".join(sorted(twice)), ", ".join("%.1f" % t for t, _s in times))
 
@@ -829,7 +844,8 @@ def main():
             "%s %d" % kv for kv in sorted(dk.items())))
         for c, why in bad[:50]:
             r.append("  DKIM check failed: %s %s from %s to %s (%s)" % (c["id"], why, c["from"], c["rcpts"], c["file"]))
-        r.append("queues at the end: %s (%s)" % (final_sizes, "drained" if drained else "NOT DRAINED after %d s" % args.drain_timeout))
+        r.append("queues at the end: %s (%s)%s" % (final_sizes, "drained" if drained else "NOT DRAINED after %d s" % args.drain_timeout,
+                                                   "".join("\n  still queued: " + x for x in stuck)))
         r.append("relay: %d starts, %d ERROR lines in its logs%s" % (relay.starts, sum(error_lines.values()), "".join(
             "\n  %dx %s" % (n, line) for line, n in sorted(error_lines.items()))))
         r.append("faults (time since start, % of messages accepted, what):")
