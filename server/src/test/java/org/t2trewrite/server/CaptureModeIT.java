@@ -5,6 +5,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import static org.t2trewrite.server.Messages.assertRelayedAs;
 import static org.t2trewrite.server.Messages.message;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code ./relay} as a user runs it, in its default capture mode: one {@code .eml} per recipient
- * copy with a {@code .json} envelope; mail that cannot be delivered is kept; SIGTERM stops it.
+ * copy with a {@code .json} envelope; mail that cannot be delivered is kept; a {@code --property}
+ * reaches James; SIGTERM stops it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CaptureModeIT {
@@ -29,6 +31,7 @@ class CaptureModeIT {
     static final JamesRelay RELAY = JamesRelay.builder()
         .launch(JamesRelay.Launch.RELAY_SCRIPT)
         .delivery(JamesRelay.Delivery.CAPTURE)
+        .relayOptions("--property", "t2t.smtp.maxMessageSizeKb=512")
         .build();
 
     @Test
@@ -43,6 +46,26 @@ class CaptureModeIT {
         try (SmtpClient client = SmtpClient.connect(RELAY.smtpPort())) {
             assertThat(client.announces("STARTTLS")).isFalse();
             assertThat(client.announces("PIPELINING")).as("the EHLO reply is read").isTrue();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void appliesAPropertyOptionOverJvmProperties() throws Exception {
+        // jvm.properties says 153600 KB; --property t2t.smtp.maxMessageSizeKb=512 comes after it.
+        StringBuilder large = new StringBuilder("From: frank@source.example\r\nTo: ext@external.example\r\n"
+            + "Subject: size\r\nMessage-ID: <large@client.example>\r\n\r\n");
+        while (large.length() < 1024 * 1024) {
+            large.append("0123456789012345678901234567890123456789012345678901234567890123456789012345\r\n");
+        }
+        try (SmtpClient client = SmtpClient.connect(RELAY.smtpPort())) {
+            assertThat(client.command("MAIL FROM:<frank@source.example>").isPositive()).isTrue();
+            assertThat(client.command("RCPT TO:<ext@external.example>").isPositive()).isTrue();
+            assertThat(client.command("DATA").code()).isEqualTo(354);
+
+            SmtpClient.Reply reply = client.data(large.toString().getBytes(StandardCharsets.US_ASCII));
+
+            assertThat(reply.code()).as("reply %s", reply).isEqualTo(552);
         }
     }
 
