@@ -73,6 +73,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
     private final List<String> domainsWithoutDkimKeys;
     private final List<String> relayOptions;
     private final Map<String, String> properties;
+    private final String heap;
     private final List<String> arcKeys;
     private final String nodeSuffix;
 
@@ -97,6 +98,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         this.domainsWithoutDkimKeys = List.copyOf(builder.domainsWithoutDkimKeys);
         this.relayOptions = List.copyOf(builder.relayOptions);
         this.properties = new LinkedHashMap<>(builder.properties);
+        this.heap = builder.heap;
         this.arcKeys = List.copyOf(builder.arcKeys);
         this.nodeSuffix = builder.node.isEmpty() ? "" : "-" + builder.node;
         if (launch == Launch.RELAY_SCRIPT && !confEdits.isEmpty()) {
@@ -115,6 +117,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         private Launch launch = Launch.JAVA;
         private Delivery delivery = Delivery.GATEWAY;
         private String directoryResource = "/test-directory.json";
+        private String heap = "512m";
         private final Map<String, UnaryOperator<String>> confEdits = new LinkedHashMap<>();
         private boolean awaitStart = true;
         private final Map<String, String> environment = new LinkedHashMap<>();
@@ -125,6 +128,12 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
         private final List<String> arcKeys = new ArrayList<>();
 
         /** A {@code t2t.*} system property appended to jvm.properties after the harness's own (JAVA launch). */
+        /** James's maximum heap ({@code -Xmx}), default 512m. */
+        Builder heap(String xmx) {
+            this.heap = xmx;
+            return this;
+        }
+
         Builder property(String name, String value) {
             properties.put(name, value);
             return this;
@@ -279,6 +288,10 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
     public void afterAll(ExtensionContext context) throws Exception {
         try {
             stop();
+            // Every end-to-end test also proves that no key and no configured secret reached the log.
+            if (Files.exists(workDir.resolve("james.log"))) {
+                LogSecrets.assertNoneIn(log(), workDir, environment);
+            }
         } finally {
             for (SmtpSink each : new SmtpSink[] {sink, sourceSink, targetSink}) {
                 if (each != null) {
@@ -339,7 +352,7 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
 
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions());
+        command.addAll(jvmOptions(heap));
         command.add("-cp");
         command.add(layout.resolve("lib") + "/*");
         command.add("-Dworking.directory=" + workDir);
@@ -379,8 +392,8 @@ final class JamesRelay implements BeforeAllCallback, AfterAllCallback {
     }
 
     // A small heap and C1 only: a test James handles a few mails and should start fast on 2 cores.
-    private static List<String> jvmOptions() {
-        return List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
+    private static List<String> jvmOptions(String heap) {
+        return List.of("-Xmx" + heap, "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
     }
 
     private static String escape(Path path) {
