@@ -24,7 +24,7 @@ import org.t2trewrite.graph.GraphDirectoryConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -57,21 +57,8 @@ public final class GraphCheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "properties file with the graph.* keys")
-    Path config;
-
-    @Option(names = "--create-groups", description = "create a group that exists in neither tenant")
-    boolean createGroups;
-
-    @Option(names = "--create-in", defaultValue = "source", paramLabel = "TENANT",
-        description = "tenant where --create-groups creates groups: source or target (default: ${DEFAULT-VALUE})")
-    String createIn;
-
-    @Option(names = "--show", defaultValue = "10", paramLabel = "N", description = "conflicts and problems to print (default: ${DEFAULT-VALUE})")
-    int show;
-
-    @Option(names = "--verbose", description = "print stack traces on failure")
-    boolean verbose;
+    @Mixin
+    GraphCheckOptions options;
 
     @Override
     public Integer call() {
@@ -80,8 +67,8 @@ public final class GraphCheckCommand implements Callable<Integer> {
         GraphDirectoryConfig graphConfig;
         Tenant createTenant;
         try {
-            graphConfig = GraphDirectoryConfig.from(graphKeys(config));
-            createTenant = Tenant.parse(createIn);
+            graphConfig = GraphDirectoryConfig.from(graphKeys(options.config));
+            createTenant = Tenant.parse(options.createIn);
         } catch (IllegalArgumentException e) {
             return fail(err, BAD_CONFIGURATION, "configuration: " + e.getMessage(), e);
         }
@@ -100,7 +87,7 @@ public final class GraphCheckCommand implements Callable<Integer> {
                     out.printf("%s: %s group '%s' %s%n", tenant.configName(), group.configName(), name,
                         id.map(value -> "found (" + value + ")").orElse("not found"));
                 }
-                if (!found && createGroups) {
+                if (!found && options.createGroups) {
                     String id = directory.createGroup(createTenant, name);
                     out.printf("%s: %s group '%s' created (%s)%n", createTenant.configName(), group.configName(), name, id);
                 } else if (!found) {
@@ -130,12 +117,12 @@ public final class GraphCheckCommand implements Callable<Integer> {
         out.printf("people paired across tenants: %d (DayOne %d, DayTwo %d, in both groups %d)%n", snapshot.people().size(),
             count(snapshot, Eligibility.DAY_ONE), count(snapshot, Eligibility.DAY_TWO), snapshot.conflicts().size());
         List<Person> conflicts = snapshot.conflicts();
-        for (Person person : conflicts.subList(0, Math.min(show, conflicts.size()))) {
+        for (Person person : conflicts.subList(0, Math.min(options.show, conflicts.size()))) {
             out.printf("conflict: %s / %s is in both DayOne and DayTwo: not rewritten%n", person.source(), person.target());
         }
         List<String> problems = directory.status().problems();
         out.printf("directory problems: %d%n", problems.size());
-        for (String problem : problems.subList(0, Math.min(show, problems.size()))) {
+        for (String problem : problems.subList(0, Math.min(options.show, problems.size()))) {
             out.printf("problem: %s%n", problem);
         }
     }
@@ -146,7 +133,7 @@ public final class GraphCheckCommand implements Callable<Integer> {
 
     private int fail(PrintWriter err, int code, String message, Exception e) {
         err.println("graph-check: " + message);
-        if (verbose && e != null) {
+        if (options.verbose && e != null) {
             e.printStackTrace(err);
         }
         err.flush();

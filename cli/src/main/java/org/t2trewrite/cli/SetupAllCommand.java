@@ -155,10 +155,11 @@ public final class SetupAllCommand implements Callable<Integer> {
             rows.add(skipped("graph", "the file directory needs no Graph; with the Graph directory give --config"));
         } else {
             SetupGraphCommand graph = new SetupGraphCommand();
-            graph.config = config.source.config;
-            graph.createIn = "source";
-            graph.show = 10;
-            graph.verbose = verbose;
+            graph.options = new GraphCheckOptions();
+            graph.options.config = config.source.config;
+            graph.options.createIn = "source";
+            graph.options.show = 10;
+            graph.options.verbose = verbose;
             rows.add(step("graph", out, err, "", graph::run));
         }
 

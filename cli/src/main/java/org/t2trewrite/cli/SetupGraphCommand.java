@@ -1,14 +1,12 @@
 package org.t2trewrite.cli;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -28,21 +26,8 @@ public final class SetupGraphCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "properties file with the graph.* keys")
-    Path config;
-
-    @Option(names = "--create-groups", description = "create a group that exists in neither tenant")
-    boolean createGroups;
-
-    @Option(names = "--create-in", defaultValue = "source", paramLabel = "TENANT",
-        description = "tenant where --create-groups creates groups: source or target (default: ${DEFAULT-VALUE})")
-    String createIn;
-
-    @Option(names = "--show", defaultValue = "10", paramLabel = "N", description = "conflicts and problems to print (default: ${DEFAULT-VALUE})")
-    int show;
-
-    @Option(names = "--verbose", description = "print stack traces on failure")
-    boolean verbose;
+    @Mixin
+    GraphCheckOptions options;
 
     @Override
     public Integer call() {
@@ -51,13 +36,7 @@ public final class SetupGraphCommand implements Callable<Integer> {
 
     /** Runs graph-check into the report's streams, then the next steps; returns graph-check's exit code. */
     int run(SetupReport report) {
-        List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--create-in", createIn, "--show", String.valueOf(show)));
-        if (createGroups) {
-            args.add("--create-groups");
-        }
-        if (verbose) {
-            args.add("--verbose");
-        }
+        List<String> args = options.asArguments();
         CommandLine check = new CommandLine(new GraphCheckCommand());
         check.setOut(report.out());
         check.setErr(report.err());
@@ -74,7 +53,7 @@ public final class SetupGraphCommand implements Callable<Integer> {
                 break;
             case GraphCheckCommand.BAD_CONFIGURATION:
                 report.problemReported("bad configuration");
-                report.next("fix the graph.* key named above in " + config + " and run setup graph again");
+                report.next("fix the graph.* key named above in " + options.config + " and run setup graph again");
                 break;
             default:
                 report.problemReported("Graph failure");
