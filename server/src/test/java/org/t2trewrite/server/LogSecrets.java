@@ -62,8 +62,21 @@ final class LogSecrets {
             }
             String key = line.substring(0, equals).trim().toLowerCase(java.util.Locale.ROOT);
             String value = line.substring(equals + 1).trim();
-            if ((key.contains("password") || key.contains("secret")) && value.length() >= SHORTEST && !value.startsWith("${")) {
-                secrets.add(new Secret("the value of " + line.substring(0, equals).trim() + " in " + file.getFileName(), value));
+            if (!(key.contains("password") || key.contains("secret")) || value.startsWith("${")) {
+                continue;
+            }
+            String name = line.substring(0, equals).trim();
+            if (key.endsWith("file")) {
+                // A path to the secret (graph.*.clientSecretFile) may be logged; what it holds may not.
+                Path secretFile = file.getParent().resolve(value);
+                if (Files.isRegularFile(secretFile)) {
+                    String content = Files.readString(secretFile, ISO_8859_1).trim();
+                    if (content.length() >= SHORTEST) {
+                        secrets.add(new Secret("the content of " + name + " (" + secretFile.getFileName() + ")", content));
+                    }
+                }
+            } else if (value.length() >= SHORTEST) {
+                secrets.add(new Secret("the value of " + name + " in " + file.getFileName(), value));
             }
         }
         return secrets;

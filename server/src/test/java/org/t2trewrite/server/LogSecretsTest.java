@@ -44,6 +44,17 @@ class LogSecretsTest {
     }
 
     @Test
+    void aSecretFilesPathMayBeLoggedButNotWhatItHolds() throws Exception {
+        files();
+        Files.writeString(work.resolve("conf/graph-secret"), "graph-client-secret-2\n", UTF_8);
+        Files.writeString(work.resolve("conf/t2trewrite.properties"), "graph.source.clientSecretFile=graph-secret\n", UTF_8);
+
+        assertThatCode(() -> LogSecrets.assertNoneIn("reading graph-secret", work, Map.of())).doesNotThrowAnyException();
+        assertThatThrownBy(() -> LogSecrets.assertNoneIn("token graph-client-secret-2", work, Map.of()))
+            .hasMessageContaining("the content of graph.source.clientSecretFile (graph-secret)");
+    }
+
+    @Test
     void aCleanLogPasses() throws Exception {
         files();
         assertThatCode(() -> LogSecrets.assertNoneIn("INFO mail=M1 rule=dkim signed d=target.example", work, Map.of()))
