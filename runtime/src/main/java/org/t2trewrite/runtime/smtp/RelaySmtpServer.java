@@ -10,8 +10,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.SocketChannel;
 
 /**
- * James 3.8.1's SMTP server, unchanged but for one handler per connection: {@link SmtpLineGuard},
- * between James's line decoder and its SMTP handler. The pipeline is otherwise the one
+ * James 3.8.1's SMTP server, unchanged but for three handlers per connection: {@link SmtpLineGuard},
+ * between James's line decoder and its SMTP handler, and the two halves of
+ * {@link SmtpReadBackpressure}, before the decoder and before the SMTP handler. The pipeline is otherwise the one
  * {@code AbstractConfigurableAsyncServer} builds (connection limits, PROXY protocol, implicit TLS,
  * line framing with James's STARTTLS-injection check, timeout, James's core handler), with the
  * same settings from {@code smtpserver.xml}.
@@ -31,6 +32,8 @@ public class RelaySmtpServer extends SMTPServer {
             @Override
             public void initChannel(SocketChannel channel) throws Exception {
                 super.initChannel(channel);
+                channel.pipeline().addBefore(HandlerConstants.FRAMER, SmtpReadBackpressure.PAUSE, new SmtpReadBackpressure.Pause());
+                channel.pipeline().addBefore(HandlerConstants.CORE_HANDLER, SmtpReadBackpressure.RESUME, new SmtpReadBackpressure.Resume());
                 channel.pipeline().addBefore(HandlerConstants.CORE_HANDLER, GUARD, new SmtpLineGuard());
             }
 
