@@ -70,7 +70,14 @@ final class RelayBroker {
         FileSystemBlobTransferPolicy blobs = new FileSystemBlobTransferPolicy();
         blobs.setDefaultUploadUrl(BLOBS);
         blobs.setFileSystem(fileSystem);
-        connectionFactory = new ActiveMQConnectionFactory("vm://" + BROKER_NAME + "?create=false");
+        // marshal=true: every message crosses the vm:// transport as bytes, as over a socket. Without
+        // it the broker keeps the sender's own message object, and a blob message holds the stream
+        // it was uploaded from (ActiveMQBlobMessage's BlobUploader), which for James is the whole
+        // MimeMessage: each mail's bytes stayed reachable from the broker after delivery, until the
+        // pull-timeout task of the consumer that took it ran (10 s). Ten 10 MB mails in a row ran a
+        // 160 MB heap out of memory that way (LargeMailMemoryIT). Marshalled, the broker holds the
+        // envelope, the properties and the blob's URL only.
+        connectionFactory = new ActiveMQConnectionFactory("vm://" + BROKER_NAME + "?create=false&marshal=true");
         connectionFactory.setTrustAllPackages(false);
         connectionFactory.setBlobTransferPolicy(blobs);
         // No prefetch: a mail is handed to a spool thread only when that thread asks for one, so a
