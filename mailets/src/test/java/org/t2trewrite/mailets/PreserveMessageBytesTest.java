@@ -8,6 +8,9 @@ import static org.t2trewrite.mailets.TestMails.received;
 import static org.t2trewrite.mailets.TestMails.text;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import javax.mail.MessagingException;
@@ -107,5 +110,84 @@ class PreserveMessageBytesTest {
         mailet.service(mail);
 
         assertThat(bytesOfCopy(mail)).isEqualTo("From: a@x.example\r\nSubject: s\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The Javadoc's snippet, on a heap of 100 MB (so {@code 40%} is 40 MB). */
+    private static PreserveMessageBytes configured(String budget, String factor) throws MessagingException {
+        PreserveMessageBytes mailet = new PreserveMessageBytes(100L * 1024 * 1024);
+        mailet.init(FakeMailetConfig.builder().mailetName("PreserveMessageBytes")
+            .setProperty(PreserveMessageBytes.MEMORY_BUDGET, budget)
+            .setProperty(PreserveMessageBytes.MEMORY_FACTOR, factor)
+            .build());
+        return mailet;
+    }
+
+    private static MailImpl mailOfSize(int bytes) throws Exception {
+        String head = "From: a@x.example\r\nSubject: s\r\n\r\n";
+        return received("a@x.example", rcpts("b@y.example"), head + "x".repeat(bytes - head.length()));
+    }
+
+    @Test
+    void aMailThatDoesNotFitTheMemoryBudgetWaitsUntilJamesDisposesOfTheMailInWork() throws Exception {
+        PreserveMessageBytes mailet = configured("40%", "4");
+        MailImpl first = mailOfSize(8 * 1024 * 1024); // 4 x 8 MB = 32 of 40 MB
+        mailet.service(first);
+
+        MailImpl second = mailOfSize(8 * 1024 * 1024);
+        CompletableFuture<Void> admitted = CompletableFuture.runAsync(() -> {
+            try {
+                mailet.service(second);
+            } catch (MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(300);
+        assertThat(admitted).as("waits while the first mail holds 32 of the 40 MB").isNotDone();
+
+        first.dispose(); // what James does at the end of the pipeline
+        admitted.get(10, TimeUnit.SECONDS);
+        assertThat(text(bytesOfCopy(second))).startsWith("From: a@x.example\r\n");
+    }
+
+    @Test
+    void mailsThatFitTheMemoryBudgetTogetherDoNotWait() throws Exception {
+        PreserveMessageBytes mailet = configured("40m", "4");
+        MailImpl first = mailOfSize(4 * 1024 * 1024);
+        MailImpl second = mailOfSize(4 * 1024 * 1024);
+
+        mailet.service(first);
+        CompletableFuture.runAsync(() -> {
+            try {
+                mailet.service(second);
+            } catch (MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(10, TimeUnit.SECONDS);
+        assertThat(first.getMessage()).isNotNull(); // both in work at once
+    }
+
+    @Test
+    void readsTheMemoryBudgetAsAShareOfTheHeapOrASize() throws Exception {
+        long heap = 1000L * 1024 * 1024;
+        assertThat(PreserveMessageBytes.budgetBytes("50%", heap)).isEqualTo(heap / 100 * 50);
+        assertThat(PreserveMessageBytes.budgetBytes(" 300m ", heap)).isEqualTo(300L * 1024 * 1024);
+        assertThat(PreserveMessageBytes.budgetBytes("2G", heap)).isEqualTo(2L * 1024 * 1024 * 1024);
+        assertThat(PreserveMessageBytes.budgetBytes("500000k", heap)).isEqualTo(500_000L * 1024);
+        assertThat(PreserveMessageBytes.budgetBytes("1048576", heap)).isEqualTo(1024 * 1024);
+    }
+
+    @Test
+    void refusesABadMemoryBudgetOrFactorAtStartUp() {
+        for (String bad : List.of("0%", "101%", "0", "-5m", "lots", "", "50 %%")) {
+            assertThatThrownBy(() -> configured(bad, "4")).as(bad)
+                .isInstanceOf(MessagingException.class).hasMessageContaining("<memoryBudget> must be");
+        }
+        for (String bad : List.of("0", "101", "3.5", "four")) {
+            assertThatThrownBy(() -> configured("50%", bad)).as(bad)
+                .isInstanceOf(MessagingException.class).hasMessageContaining("<memoryFactor> must be");
+        }
+        assertThatThrownBy(() -> new PreserveMessageBytes().init(FakeMailetConfig.builder().mailetName("PreserveMessageBytes")
+            .setProperty("memorybudget", "50%").build()))
+            .isInstanceOf(MessagingException.class);
     }
 }

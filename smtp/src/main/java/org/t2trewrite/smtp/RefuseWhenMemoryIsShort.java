@@ -30,21 +30,23 @@ import org.slf4j.LoggerFactory;
  * it runs out of memory with mail it already accepted. Short means: the heap in use after the last
  * garbage collection (live data, not garbage), plus what the new mail would need ({@code factor}
  * times its {@code SIZE=} when the client declares one), is more than {@code maxPercent} of the
- * maximum heap.
+ * maximum heap. Receiving a mail costs little heap (James writes it to disk); the mails the
+ * pipeline works on are bounded by its own memory budget ({@code PreserveMessageBytes}), and their
+ * live data is what this hook sees filling the heap.
  *
  * <pre>{@code
  * <!-- smtpserver.xml, after CoreCmdHandlerLoader -->
  * <handler class="org.t2trewrite.smtp.RefuseWhenMemoryIsShort">
  *     <maxPercent>85</maxPercent>
- *     <factor>4</factor>
+ *     <factor>1</factor>
  * </handler>
  * }</pre>
  *
  * <ul>
  *   <li>{@code maxPercent} — default {@code 85} — 1 to 100: the share of the maximum heap that
  *       live data plus the new mail may take.</li>
- *   <li>{@code factor} — default {@code 4} — heap a mail needs per byte of its size while the relay
- *       rewrites and signs it (measured: about 3.5, see the README's Performance section).</li>
+ *   <li>{@code factor} — default {@code 1} — heap counted for the new mail per byte of its declared
+ *       size.</li>
  * </ul>
  *
  * <p>Each refusal is logged at WARN with the numbers, at most once a minute (a refused client
@@ -52,9 +54,8 @@ import org.slf4j.LoggerFactory;
  * after their last collection ({@code MemoryPoolMXBean#getCollectionUsage}); between collections
  * it can only be too high, never too low, for the live data it counts.
  *
- * <p>Limitations: mail already accepted is not counted by size: the spooler's threads
- * ({@code mailetcontainer.xml}) bound how many are processed at once, and the heap must hold that
- * many of the largest mail; this hook keeps new mail out while they are. The relay's JVM exits on
+ * <p>Limitations: mail already accepted is not counted by size, only by the live data it makes
+ * while it is worked on. The relay's JVM exits on
  * an {@code OutOfMemoryError} ({@code -XX:+ExitOnOutOfMemoryError} in {@code ./relay} and the
  * image), so that accepted mail, on disk, is delivered after the restart instead of being lost in a
  * half-working process.
@@ -80,7 +81,7 @@ public final class RefuseWhenMemoryIsShort implements MailHook {
     private final LongSupplier maxHeap;
     private final LongSupplier clock;
     private int maxPercent = 85;
-    private int factor = 4;
+    private int factor = 1;
     private volatile long lastLog = Long.MIN_VALUE;
 
     public RefuseWhenMemoryIsShort() {

@@ -25,7 +25,7 @@ class RefuseWhenMemoryIsShortTest {
         BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
         config.addProperty("[@class]", RefuseWhenMemoryIsShort.class.getName());
         config.addProperty(RefuseWhenMemoryIsShort.MAX_PERCENT, "85");
-        config.addProperty(RefuseWhenMemoryIsShort.FACTOR, "4");
+        config.addProperty(RefuseWhenMemoryIsShort.FACTOR, "1");
         RefuseWhenMemoryIsShort hook = new RefuseWhenMemoryIsShort(live::get, () -> 1000 * MB, now::get);
         hook.init(config);
         return hook;
@@ -41,7 +41,7 @@ class RefuseWhenMemoryIsShortTest {
     @Test
     void refusesWithA452WhenTheDeclaredSizeWouldNotFit() throws Exception {
         live.set(300 * MB);
-        HookResult result = configured().doMail(session(200 * MB), MaybeSender.nullSender());
+        HookResult result = configured().doMail(session(600 * MB), MaybeSender.nullSender());
 
         assertThat(result.getSmtpRetCode()).isEqualTo("452");
         assertThat(result.getSmtpDescription()).startsWith("4.3.1");
