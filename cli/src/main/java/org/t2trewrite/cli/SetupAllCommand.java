@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.t2trewrite.graph.GraphDirectoryConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,8 +65,8 @@ public final class SetupAllCommand implements Callable<Integer> {
     @Option(names = "--spf-include", paramLabel = "DOMAIN", description = "dns: suggest include:DOMAIN for SPF")
     String spfInclude;
 
-    @Option(names = "--dns-server", paramLabel = "HOST:PORT", description = "dkim and dns: the DNS server to ask")
-    String dnsServer;
+    @Mixin
+    DnsServerOption dnsServer = new DnsServerOption();
 
     @Option(names = "--relay-host", paramLabel = "NAME", description = "exchange: a smart host name (repeatable; default: --host)")
     List<String> relayHosts = new ArrayList<>();
@@ -81,13 +80,8 @@ public final class SetupAllCommand implements Callable<Integer> {
     @Option(names = "--except", paramLabel = "ADDRESS_OR_DOMAIN", description = "exchange: never through the relay (repeatable)")
     List<String> except = new ArrayList<>();
 
-    @Option(names = "--day-one-group", paramLabel = "NAME", description = "the DayOne group's name in Exchange (default: the"
-        + " configuration's graph.groups.dayOne, else " + GraphDirectoryConfig.DEFAULT_DAY_ONE + ")")
-    String dayOneGroup;
-
-    @Option(names = "--day-two-group", paramLabel = "NAME", description = "the DayTwo group's name (default: graph.groups.dayTwo,"
-        + " else " + GraphDirectoryConfig.DEFAULT_DAY_TWO + ")")
-    String dayTwoGroup;
+    @Mixin
+    GroupNameOptions groups = new GroupNameOptions();
 
     @Option(names = "--verbose", description = "Show stack traces of errors")
     boolean verbose;
@@ -137,7 +131,7 @@ public final class SetupAllCommand implements Callable<Integer> {
         dkim.ed25519 = ed25519;
         dkim.ed25519Selector = SetupDkimCommand.DEFAULT_ED25519_SELECTOR;
         dkim.verify = true;
-        dkim.dnsServer = dnsServer;
+        dkim.dnsServer.address = dnsServer.address;
         rows.add(step("dkim", out, err, "", dkim::run));
 
         if (relayIps.isEmpty()) {
@@ -147,7 +141,7 @@ public final class SetupAllCommand implements Callable<Integer> {
             dns.config = config;
             dns.relayIps = relayIps;
             dns.spfInclude = spfInclude;
-            dns.dnsServer = dnsServer;
+            dns.dnsServer.address = dnsServer.address;
             rows.add(step("dns", out, err, "", dns::run));
         }
 
@@ -176,8 +170,8 @@ public final class SetupAllCommand implements Callable<Integer> {
             exchange.relayIps = relayIps;
             exchange.inboundBy = inboundBy;
             exchange.except = except;
-            exchange.dayOneGroup = dayOneGroup;
-            exchange.dayTwoGroup = dayTwoGroup;
+            exchange.groups.dayOne = groups.dayOne;
+            exchange.groups.dayTwo = groups.dayTwo;
             rows.add(step("exchange " + tenant, out, err, "# ", exchange::run));
         }
 

@@ -78,8 +78,8 @@ public final class SetupDkimCommand implements Callable<Integer> {
     @Option(names = "--verify", description = "check that DNS publishes every key's record")
     boolean verify;
 
-    @Option(names = "--dns-server", paramLabel = "HOST:PORT", description = "DNS server to ask (default: the system resolver)")
-    String dnsServer;
+    @Mixin
+    DnsServerOption dnsServer = new DnsServerOption();
 
     @Option(names = "--verbose", description = "Show stack traces of errors")
     boolean verbose;
@@ -93,7 +93,7 @@ public final class SetupDkimCommand implements Callable<Integer> {
         SetupConfig setup = config.load();
         Selector rsaSelector = selector("--selector", selector);
         Selector edSelector = selector("--ed25519-selector", ed25519Selector);
-        DnsClient dns = verify ? DnsClient.of(dnsServer) : null;
+        DnsClient dns = verify ? DnsClient.of(dnsServer.address) : null;
         if (!Files.isDirectory(keys)) {
             Files.createDirectories(keys);
             try {

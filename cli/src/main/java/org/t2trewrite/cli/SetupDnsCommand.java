@@ -57,8 +57,8 @@ public final class SetupDnsCommand implements Callable<Integer> {
         description = "suggest include:DOMAIN (an SPF record the relay's operator publishes) rather than ip4:/ip6: terms")
     String spfInclude;
 
-    @Option(names = "--dns-server", paramLabel = "HOST:PORT", description = "DNS server to ask (default: the system resolver)")
-    String dnsServer;
+    @Mixin
+    DnsServerOption dnsServer = new DnsServerOption();
 
     @Option(names = "--verbose", description = "Show stack traces of errors")
     boolean verbose;
@@ -78,7 +78,7 @@ public final class SetupDnsCommand implements Callable<Integer> {
             }
             addresses.add(address);
         }
-        DnsClient dns = DnsClient.of(dnsServer);
+        DnsClient dns = DnsClient.of(dnsServer.address);
         SpfEvaluator spf = new SpfEvaluator(dns);
         for (Domain domain : setup.allDomains()) {
             boolean spfAuthorises = checkSpf(domain.name(), addresses, spf, report);

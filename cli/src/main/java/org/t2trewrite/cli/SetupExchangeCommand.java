@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 
 import org.t2trewrite.core.Domain;
 import org.t2trewrite.core.Tenant;
-import org.t2trewrite.graph.GraphDirectoryConfig;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,13 +76,8 @@ public final class SetupExchangeCommand implements Callable<Integer> {
         + " t2t.arc.domain): adds the Set-ArcConfig block that makes this tenant trust its seals")
     String arcDomain;
 
-    @Option(names = "--day-one-group", paramLabel = "NAME", description = "the DayOne group's name in Exchange (default: the"
-        + " configuration's graph.groups.dayOne, else " + GraphDirectoryConfig.DEFAULT_DAY_ONE + ")")
-    String dayOneGroup;
-
-    @Option(names = "--day-two-group", paramLabel = "NAME", description = "the DayTwo group's name (default: graph.groups.dayTwo,"
-        + " else " + GraphDirectoryConfig.DEFAULT_DAY_TWO + ")")
-    String dayTwoGroup;
+    @Mixin
+    GroupNameOptions groups = new GroupNameOptions();
 
     @Option(names = "--verbose", description = "Show stack traces of errors")
     boolean verbose;
@@ -94,7 +88,7 @@ public final class SetupExchangeCommand implements Callable<Integer> {
     }
 
     int run(SetupReport report) throws Exception {
-        SetupConfig setup = config.load(dayOneGroup, dayTwoGroup);
+        SetupConfig setup = config.load(groups.dayOne, groups.dayTwo);
         ExchangeScript script = script(setup, ExchangeScript.Exceptions.from(setup.exemptions()).and(ExchangeScript.Exceptions.parse(except)));
         report.print(script.render());
         report.next("read each block, then run it in Exchange Online PowerShell for the " + tenant + " tenant");
