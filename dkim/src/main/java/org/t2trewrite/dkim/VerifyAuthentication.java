@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.mailet.Attribute;
@@ -78,16 +79,15 @@ public class VerifyAuthentication extends GenericMailet {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(VerifyAuthentication.class);
 
+    private final DnsCaches dnsCaches;
     private final Clock clock;
     private String authservId;
     private CachedDns dns;
 
-    public VerifyAuthentication() {
-        this(Clock.systemUTC());
-    }
-
-    VerifyAuthentication(Clock clock) {
-        this.clock = clock;
+    @Inject
+    public VerifyAuthentication(DnsCaches dnsCaches) {
+        this.dnsCaches = dnsCaches;
+        this.clock = dnsCaches.clock();
     }
 
     @Override
@@ -106,7 +106,7 @@ public class VerifyAuthentication extends GenericMailet {
             throw new MessagingException(name() + ": " + AUTHSERV_ID + " '" + authservId + "' is not a host name");
         }
         try {
-            dns = CachedDns.create(getInitParameter(DNS_SERVER, ""), millis(DNS_QUERY_TIMEOUT, 2000), millis(DNS_BUDGET, 5000), clock);
+            dns = dnsCaches.forSetting(getInitParameter(DNS_SERVER, ""), millis(DNS_QUERY_TIMEOUT, 2000), millis(DNS_BUDGET, 5000));
         } catch (IllegalArgumentException e) {
             throw new MessagingException(name() + ": " + e.getMessage(), e);
         }

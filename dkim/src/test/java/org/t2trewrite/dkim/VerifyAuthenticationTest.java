@@ -30,7 +30,7 @@ class VerifyAuthenticationTest {
         for (int i = 0; i < parameters.length; i += 2) {
             config.setProperty(parameters[i], parameters[i + 1]);
         }
-        VerifyAuthentication mailet = new VerifyAuthentication();
+        VerifyAuthentication mailet = new VerifyAuthentication(new DnsCaches());
         mailet.init(config.build());
         return mailet;
     }

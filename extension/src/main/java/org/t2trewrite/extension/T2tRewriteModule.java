@@ -19,6 +19,7 @@ import org.t2trewrite.core.directory.Directory;
 import org.t2trewrite.core.directory.MonitoredDirectory;
 import org.t2trewrite.directory.file.FileDirectory;
 import org.t2trewrite.directory.file.InvalidDirectoryFileException;
+import org.t2trewrite.dkim.DnsCaches;
 import org.t2trewrite.dkim.KeyFolders;
 import org.t2trewrite.glue.PinnedSnapshots;
 import org.t2trewrite.graph.GraphDirectory;
@@ -29,8 +30,9 @@ import com.google.inject.Provides;
 
 /**
  * The Guice module James loads for our matchers, mailets and health checks: it provides the one
- * {@link Directory} they share, as configured in {@code conf/t2trewrite.properties}, and the
- * {@link KeyFolders} through which the DKIM health check sees the mailets' key folders.
+ * {@link Directory} they share, as configured in {@code conf/t2trewrite.properties}, the
+ * {@link KeyFolders} through which the DKIM health check sees the mailets' key folders, and the
+ * {@link DnsCaches} the authentication checks share.
  *
  * <pre>
  * # conf/extensions.properties
@@ -57,6 +59,7 @@ public class T2tRewriteModule extends AbstractModule {
     private MonitoredDirectory directory;
     private PinnedSnapshots snapshots;
     private KeyFolders keyFolders;
+    private DnsCaches dnsCaches;
 
     /** The directory with its freshness, for the health check. */
     @Provides
@@ -92,6 +95,15 @@ public class T2tRewriteModule extends AbstractModule {
             keyFolders = new KeyFolders();
         }
         return keyFolders;
+    }
+
+    /** One instance: every VerifyAuthentication with the same DNS setting shares one resolver and cache. */
+    @Provides
+    synchronized DnsCaches dnsCaches() {
+        if (dnsCaches == null) {
+            dnsCaches = new DnsCaches();
+        }
+        return dnsCaches;
     }
 
     private static Configuration read(PropertiesProvider properties) throws ConfigurationException {
