@@ -90,18 +90,19 @@ public final class Verifiers {
 
     /** python3-dkim's verdict on every signature of the message. */
     public PythonResult python(byte[] message, Path workDir) {
-        return runScript("verify_with_keystore.py", message, workDir, store -> List.of(store.toString()));
+        return arcPython(message, workDir, "dkim-all");
     }
 
     /**
-     * Runs python3-dkim's ARC tool ({@code arc_with_keystore.py}) on the message: {@code verify}
+     * Runs our python3-dkim tool ({@code dkimpy_keystore.py}) on the message: {@code dkim-all} (every
+     * DKIM-Signature's verdict, exit 0 only when all pass), {@code verify}
      * (dkimpy's {@code arc_verify}: exit 0 and {@code cv=pass} on pass), {@code sign SELECTOR DOMAIN
      * KEY.pem AUTHSERV-ID} (prints the message with dkimpy's ARC set), {@code dkimsign SELECTOR
      * DOMAIN KEY.pem} (with dkimpy's DKIM-Signature), {@code dkim} (each DKIM-Signature's verdict).
      * Keys from this store, never DNS.
      */
     public PythonResult arcPython(byte[] message, Path workDir, String... arguments) {
-        return runScript("arc_with_keystore.py", message, workDir, store -> {
+        return runScript("dkimpy_keystore.py", message, workDir, store -> {
             List<String> command = new ArrayList<>(List.of(arguments[0], store.toString()));
             command.addAll(List.of(arguments).subList(1, arguments.length));
             return command;

@@ -1,7 +1,10 @@
-"""ARC with python3-dkim (dkimpy), the independent implementation our ARC tests compare with.
+"""DKIM and ARC with python3-dkim (dkimpy), the independent implementation our tests compare with.
 Keys come from a key-store file (argv[2]) with one "<selector>._domainkey.<domain> <TXT record>"
 line per key, never from DNS.
 
+  dkim-all STORE         < message: prints "d=... s=... a=... pass|fail" for each DKIM-Signature
+                         (and "error: ..." for one dkimpy cannot check), exits 0 only if there is at
+                         least one and every one passes
   verify STORE           < message: prints "cv=<pass|fail|none>" and dkimpy's reason, exits 0 on pass
   sign STORE SEL DOMAIN KEY.pem AUTHSERV-ID < message: prints the message with dkimpy's ARC set on top
   dkim STORE             < message: prints "d=... pass|fail" for each DKIM-Signature
@@ -51,6 +54,21 @@ def main():
                               include_headers=[b'From', b'To', b'Cc', b'Subject', b'Date', b'Message-ID'])
         sys.stdout.buffer.write(signature + message)
         sys.exit(0)
+    if mode == 'dkim-all':
+        verifier = dkim.DKIM(message)
+        count = len([1 for name, _ in verifier.headers if name.lower() == b'dkim-signature'])
+        passed = 0
+        for index in range(count):
+            try:
+                ok = verifier.verify(idx=index, dnsfunc=dnsfunc)
+            except dkim.DKIMException as e:
+                ok = False
+                print('error: %s' % e)
+            fields = verifier.signature_fields
+            print('d=%s s=%s a=%s %s' % (fields.get(b'd', b'?').decode(), fields.get(b's', b'?').decode(),
+                                         fields.get(b'a', b'?').decode(), 'pass' if ok else 'fail'))
+            passed += 1 if ok else 0
+        sys.exit(0 if count > 0 and passed == count else 1)
     if mode == 'dkim':
         verifier = dkim.DKIM(message)
         count = len([1 for name, _ in verifier.headers if name.lower() == b'dkim-signature'])
