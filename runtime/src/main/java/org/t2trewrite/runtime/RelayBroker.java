@@ -2,6 +2,7 @@ package org.t2trewrite.runtime;
 
 import java.io.File;
 import java.io.FileNotFoundException;
+import java.util.List;
 
 import javax.annotation.PreDestroy;
 import javax.inject.Inject;
@@ -11,6 +12,8 @@ import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.ActiveMQPrefetchPolicy;
 import org.apache.activemq.broker.BrokerPlugin;
 import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.broker.region.policy.PolicyEntry;
+import org.apache.activemq.broker.region.policy.PolicyMap;
 import org.apache.activemq.plugin.StatisticsBrokerPlugin;
 import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
 import org.apache.james.filesystem.api.FileSystem;
@@ -30,6 +33,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Does not survive a power loss without losing mail: ActiveMQ writes the body files with a
  * flush and no fsync. A process crash ({@code kill -9}) loses nothing.
+ *
+ * <p>Every queue reads its mail from the journal, never from a copy in memory: the queues' message
+ * cache is off ({@code useCache=false}) and the journal writes every enqueued mail before the
+ * broker may hand it to a consumer ({@code concurrentStoreAndDispatchQueues=false}). With both
+ * optimisations on, ActiveMQ 5.17's defaults, a queue can move its read position in the journal
+ * past mails it holds neither in its cache nor in memory: those mails stay in the queue, counted
+ * by {@code /mailQueues}, and no consumer receives them until the broker restarts (ActiveMQ bug
+ * AMQ-9625, fixed in ActiveMQ 5.18.7 and 6.1.5; James 3.8.1 ships 5.17.3). The cache switches
+ * itself off and on all the time (whenever the queue is read, and when it reaches 70% of the
+ * broker's memory), and the race is with the journal writes still in flight at that moment. A
+ * fault soak saw this symptom (12 accepted mails left in {@code outgoing} for 20 minutes, no error
+ * logged, all delivered at once after a restart), not proven to have had this cause. Turning off
+ * either optimisation removes the race; both are off so that no in-memory shortcut sits between
+ * the journal and a consumer. The cost is a journal read per dispatched mail and a synchronous
+ * write per enqueued one, which James's producer waits for anyway (a persistent send is
+ * synchronous).
  */
 final class RelayBroker {
     static final String BROKER_NAME = "t2t-relay";
@@ -50,7 +69,9 @@ final class RelayBroker {
         broker.setDataDirectoryFile(file(fileSystem, DATA));
         KahaDBPersistenceAdapter journal = new KahaDBPersistenceAdapter();
         journal.setDirectory(file(fileSystem, KAHADB));
+        journal.setConcurrentStoreAndDispatchQueues(false); // see the class comment: AMQ-9625
         broker.setPersistenceAdapter(journal);
+        broker.setDestinationPolicy(queuesReadFromTheJournal());
         broker.setUseJmx(false);
         broker.setUseShutdownHook(false); // stopped by James's lifecycle, after the queues
         broker.setSchedulerSupport(false); // James's JMS queue delays with a selector, not the scheduler
@@ -97,6 +118,16 @@ final class RelayBroker {
         broker.stop();
         broker.waitUntilStopped();
         LOGGER.info("Embedded ActiveMQ broker '{}' stopped", BROKER_NAME);
+    }
+
+    /** Every queue ({@code >}) without its message cache: see the class comment. */
+    private static PolicyMap queuesReadFromTheJournal() {
+        PolicyEntry queues = new PolicyEntry();
+        queues.setQueue(">");
+        queues.setUseCache(false);
+        PolicyMap policies = new PolicyMap();
+        policies.setPolicyEntries(List.of(queues));
+        return policies;
     }
 
     private static File file(FileSystem fileSystem, String url) throws FileNotFoundException {
