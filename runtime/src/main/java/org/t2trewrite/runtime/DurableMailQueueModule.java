@@ -24,7 +24,8 @@ import com.google.inject.multibindings.Multibinder;
  * ({@code james-server-queue-activemq}, as published) on our {@link RelayBroker}. Meant for
  * {@code GuiceJamesServer#overrideWith}: it binds the three {@code MailQueueFactory} keys the
  * memory server's {@code MemoryMailQueueModule} binds, so SMTP, the spooler, RemoteDelivery,
- * {@code Requeue} and WebAdmin's {@code /mailQueues} all use the durable queues.
+ * {@code Requeue} and WebAdmin's {@code /mailQueues} all use the durable queues. Each consumer of
+ * a queue takes its mail on a thread of its own ({@link DequeueOnOwnThread}).
  *
  * <p>Also adds James's ActiveMQ health check (component "Embedded ActiveMQ") to WebAdmin's
  * {@code /healthcheck}. Queue sizes are read through WebAdmin ({@code GET /mailQueues/spool}); the
@@ -56,21 +57,28 @@ public final class DurableMailQueueModule extends AbstractModule {
         return factory;
     }
 
+    /** James's factory, its queues taking mail each on a thread of their own ({@link DequeueOnOwnThread}). */
     @Provides
     @Singleton
-    MailQueueFactory<? extends ManageableMailQueue> manageableMailQueueFactory(ActiveMQMailQueueFactory factory) {
+    DequeueOnOwnThread dequeueOnOwnThread(ActiveMQMailQueueFactory factory) {
+        return new DequeueOnOwnThread(factory);
+    }
+
+    @Provides
+    @Singleton
+    MailQueueFactory<? extends ManageableMailQueue> manageableMailQueueFactory(DequeueOnOwnThread factory) {
         return factory;
     }
 
     @Provides
     @Singleton
-    MailQueueFactory<?> mailQueueFactory(ActiveMQMailQueueFactory factory) {
+    MailQueueFactory<?> mailQueueFactory(DequeueOnOwnThread factory) {
         return factory;
     }
 
     @Provides
     @Singleton
-    MailQueueFactory<? extends MailQueue> mailQueueFactoryGenerics(ActiveMQMailQueueFactory factory) {
+    MailQueueFactory<? extends MailQueue> mailQueueFactoryGenerics(DequeueOnOwnThread factory) {
         return factory;
     }
 }

@@ -37,7 +37,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.reactivestreams.Subscription;
+
 import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -122,6 +125,89 @@ class RelayBrokerTest {
             reader.dispose();
             senders.shutdownNow();
             handlers.shutdownNow();
+        }
+    }
+
+    /**
+     * How RemoteDelivery asks a queue for mail (James 3.8.1 {@code DeliveryRunnable}, seen in a
+     * stuck relay's {@code jstack}): the first request from the thread that subscribes, every later
+     * one from the delivery thread that just finished a mail, here the only one.
+     */
+    private static HandOver deliver(ManageableMailQueue queue, int mails, Duration wait) throws Exception {
+        for (int i = 0; i < mails; i++) {
+            MailImpl mail = mail("due-" + i);
+            queue.enQueue(mail);
+            LifecycleUtil.dispose(mail);
+        }
+        List<String> threads = new CopyOnWriteArrayList<>();
+        CountDownLatch all = new CountDownLatch(mails);
+        ExecutorService delivery = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "delivery"));
+        BaseSubscriber<MailQueueItem> remoteDelivery = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(Subscription subscription) {
+                request(1);
+            }
+
+            @Override
+            protected void hookOnNext(MailQueueItem item) {
+                threads.add(Thread.currentThread().getName());
+                delivery.execute(() -> {
+                    try {
+                        Thread.sleep(200); // a delivery: meanwhile the loop has taken the next mail and holds it
+                        item.done(MailQueueItem.CompletionStatus.SUCCESS);
+                        LifecycleUtil.dispose(item.getMail());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    all.countDown();
+                    request(1);
+                });
+            }
+        };
+        // Subscribed on a single thread, but later requests go straight to the queue, as in
+        // DeliveryRunnable, whose subscribeOn sits after its flatMap.
+        Flux.from(queue.deQueue()).subscribeOn(Schedulers.newSingle("dequeue"), false).subscribe(remoteDelivery);
+        try {
+            all.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return new HandOver(threads, mails - (int) all.getCount());
+        } finally {
+            remoteDelivery.dispose();
+            delivery.shutdownNow();
+        }
+    }
+
+    @Test
+    void theDequeueLoopNeverRunsOnTheThreadThatAsksForTheNextMail() throws Exception {
+        ManageableMailQueue outgoing = new DequeueOnOwnThread(queues).createQueue(MailQueueName.of("outgoing"));
+
+        HandOver handOver = deliver(outgoing, 5, Duration.ofSeconds(60));
+
+        assertThat(handOver.delivered).isEqualTo(5);
+        assertThat(handOver.threads).hasSize(5).allMatch(name -> name.startsWith("t2t-dequeue-outgoing"));
+    }
+
+    @Test
+    void withoutItJamesDequeueLoopTakesOverTheDeliveryThreadAndTheNextMailIsNeverDelivered() throws Exception {
+        // The reason DequeueOnOwnThread exists, as the fault soak met it: the loop moves onto the
+        // delivery thread that asked for the next mail, blocks it in receive() for good, and the
+        // mail it had taken is never delivered nor released. If this ever starts failing, James (or
+        // Reactor) changed and DequeueOnOwnThread may go.
+        ManageableMailQueue outgoing = queues.createQueue(MailQueueName.of("outgoing"));
+
+        HandOver handOver = deliver(outgoing, 5, Duration.ofSeconds(15));
+
+        assertThat(handOver.threads).as("threads the mails were handed over on").contains("delivery");
+        assertThat(handOver.delivered).as("mails delivered").isLessThan(5);
+    }
+
+    /** The threads James's dequeue loop handed the mails over on, and how many were delivered. */
+    private static final class HandOver {
+        final List<String> threads;
+        final int delivered;
+
+        HandOver(List<String> threads, int delivered) {
+            this.threads = threads;
+            this.delivered = delivered;
         }
     }
 
