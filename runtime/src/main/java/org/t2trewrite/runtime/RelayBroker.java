@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * by {@code /mailQueues}, and no consumer receives them until the broker restarts (ActiveMQ bug
  * AMQ-9625, fixed in ActiveMQ 5.18.7 and 6.1.5; James 3.8.1 ships 5.17.3). The cache switches
  * itself off and on all the time (whenever the queue is read, and when it reaches 70% of the
- * broker's memory), and the race is with the journal writes still in flight at that moment. A
- * fault soak saw this symptom (12 accepted mails left in {@code outgoing} for 20 minutes, no error
- * logged, all delivered at once after a restart), not proven to have had this cause. Turning off
+ * broker's memory), and the race is with the journal writes still in flight at that moment. (The
+ * fault soak's mails stuck in {@code outgoing} until a restart, first suspected to be this, had
+ * another cause: see {@link DequeueOnOwnThread}.) Turning off
  * either optimisation removes the race; both are off so that no in-memory shortcut sits between
  * the journal and a consumer. The cost is a journal read per dispatched mail and a synchronous
  * write per enqueued one, which James's producer waits for anyway (a persistent send is
