@@ -84,8 +84,10 @@ public class PreserveMessageBytes extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         checkInitParameters(Set.of(MEMORY_BUDGET, MEMORY_FACTOR));
-        long capacity = budgetBytes(getInitParameter(MEMORY_BUDGET, "40%"), maxHeap);
-        factor = factor(getInitParameter(MEMORY_FACTOR, "4"));
+        long capacity = budgetBytes(getInitParameter(MEMORY_BUDGET, MemoryBudget.DEFAULT_CAPACITY), maxHeap);
+        String factorText = getInitParameter(MEMORY_FACTOR, String.valueOf(MemoryBudget.DEFAULT_FACTOR));
+        factor = MemoryBudget.factorOf(factorText).orElseThrow(() -> new MessagingException("PreserveMessageBytes: <"
+            + MEMORY_FACTOR + "> must be a whole number from 1 to 100, not '" + factorText + "'"));
         budget = MemoryBudget.of(capacity, PreserveMessageBytes::isDisposed);
         LOGGER.info("pipeline memory budget: {} MB of {} MB heap, {} x each mail's size", capacity / MB, maxHeap / MB, factor);
     }
@@ -103,19 +105,6 @@ public class PreserveMessageBytes extends GenericMailet {
         return MemoryBudget.capacityOf(value, maxHeap).orElseThrow(() -> new MessagingException("PreserveMessageBytes: <"
             + MEMORY_BUDGET + "> must be a share of the heap from 1% to 100% or a positive size such as 300m or 2g, not '"
             + value + "'"));
-    }
-
-    private static int factor(String value) throws MessagingException {
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed >= 1 && parsed <= 100) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new MessagingException("PreserveMessageBytes: <" + MEMORY_FACTOR + "> must be a whole number from 1 to 100, not '"
-            + value + "'");
     }
 
     @Override

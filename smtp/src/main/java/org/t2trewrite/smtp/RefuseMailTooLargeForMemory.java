@@ -7,8 +7,6 @@ import java.util.Locale;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MaybeSender;
-import org.apache.james.protocols.api.ProtocolSession;
-import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.MailEnvelope;
 import org.apache.james.protocols.smtp.SMTPRetCode;
 import org.apache.james.protocols.smtp.SMTPSession;
@@ -57,9 +55,6 @@ public final class RefuseMailTooLargeForMemory implements MailHook, MessageHook 
     static final String MEMORY_BUDGET = "memoryBudget";
     static final String MEMORY_FACTOR = "memoryFactor";
     private static final String CLASS_ATTRIBUTE = "[@class]";
-    /** Set by James's SIZE extension (RFC 1870) from {@code MAIL FROM:<...> SIZE=n}. */
-    private static final ProtocolSession.AttachmentKey<Integer> DECLARED_SIZE =
-        ProtocolSession.AttachmentKey.of("MESG_SIZE", Integer.class);
 
     private final long maxHeap;
     private long largest;
@@ -70,7 +65,8 @@ public final class RefuseMailTooLargeForMemory implements MailHook, MessageHook 
 
     RefuseMailTooLargeForMemory(long maxHeap) {
         this.maxHeap = maxHeap;
-        this.largest = MemoryBudget.capacityOf("40%", maxHeap).orElse(Long.MAX_VALUE) / 4;
+        this.largest = MemoryBudget.capacityOf(MemoryBudget.DEFAULT_CAPACITY, maxHeap).orElse(Long.MAX_VALUE)
+            / MemoryBudget.DEFAULT_FACTOR;
     }
 
     @Override
@@ -82,21 +78,13 @@ public final class RefuseMailTooLargeForMemory implements MailHook, MessageHook 
             throw new ConfigurationException(getClass().getName() + ": unknown element(s) " + unknown + "; known: <"
                 + MEMORY_BUDGET + ">, <" + MEMORY_FACTOR + ">");
         }
-        String budgetText = config.getString(MEMORY_BUDGET, "40%");
+        String budgetText = config.getString(MEMORY_BUDGET, MemoryBudget.DEFAULT_CAPACITY);
         long budget = MemoryBudget.capacityOf(budgetText, maxHeap).orElseThrow(() -> new ConfigurationException(
             getClass().getName() + ": <" + MEMORY_BUDGET + "> must be a share of the heap from 1% to 100% or a positive size"
                 + " such as 300m or 2g, not '" + budgetText + "'"));
-        String factorText = config.getString(MEMORY_FACTOR, "4");
-        int factor;
-        try {
-            factor = Integer.parseInt(factorText.trim());
-        } catch (NumberFormatException e) {
-            factor = 0;
-        }
-        if (factor < 1 || factor > 100) {
-            throw new ConfigurationException(getClass().getName() + ": <" + MEMORY_FACTOR + "> must be a whole number from 1 to"
-                + " 100, not '" + factorText + "'");
-        }
+        String factorText = config.getString(MEMORY_FACTOR, String.valueOf(MemoryBudget.DEFAULT_FACTOR));
+        int factor = MemoryBudget.factorOf(factorText).orElseThrow(() -> new ConfigurationException(getClass().getName()
+            + ": <" + MEMORY_FACTOR + "> must be a whole number from 1 to 100, not '" + factorText + "'"));
         largest = budget / factor;
         LOGGER.info("largest mail the pipeline's memory takes: {} MB (memory budget {} MB / {})", mb(largest), mb(budget), factor);
     }
@@ -108,8 +96,7 @@ public final class RefuseMailTooLargeForMemory implements MailHook, MessageHook 
 
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
-        long declared = session.getAttachment(DECLARED_SIZE, State.Transaction).map(Integer::longValue).orElse(0L);
-        return check(session, sender, declared, "declared");
+        return check(session, sender, RefuseWhenMemoryIsShort.declaredSize(session), "declared");
     }
 
     @Override

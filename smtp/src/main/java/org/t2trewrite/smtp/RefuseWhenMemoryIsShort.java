@@ -132,7 +132,7 @@ public final class RefuseWhenMemoryIsShort implements MailHook {
 
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
-        long declared = session.getAttachment(DECLARED_SIZE, State.Transaction).map(Integer::longValue).orElse(0L);
+        long declared = declaredSize(session);
         long live = liveHeap.getAsLong();
         long max = maxHeap.getAsLong();
         long needed = live + factor * declared;
@@ -146,6 +146,11 @@ public final class RefuseWhenMemoryIsShort implements MailHook {
                 mb(live), factor, mb(declared), maxPercent, mb(max));
         }
         return MEMORY_SHORT;
+    }
+
+    /** The size the client declared with {@code SIZE=} for this transaction, 0 when it declared none. */
+    static long declaredSize(SMTPSession session) {
+        return session.getAttachment(DECLARED_SIZE, State.Transaction).map(Integer::longValue).orElse(0L);
     }
 
     private static String mb(long bytes) {
